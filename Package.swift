@@ -1,0 +1,74 @@
+// swift-tools-version:6.0
+// ddcal: calibration of networks trained on distilled data, from scratch on the CPU.
+// Modules are layered; each may import only the rows above it in STYLE.md B3.
+import PackageDescription
+
+// MARK: - System libraries (one per C library; see Sources/C*/module.modulemap)
+
+let systemLibraries: [Target] = [
+  .systemLibrary(
+    name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+    providers: [.apt(["libopenblas-dev"])]),
+  .systemLibrary(
+    name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit",
+    providers: [.apt(["libedit-dev"])]),
+  .systemLibrary(
+    name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+  .systemLibrary(
+    name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+  .systemLibrary(
+    name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
+    providers: [.apt(["libcairo2-dev"])]),
+  .systemLibrary(
+    name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
+    providers: [.apt(["libturbojpeg0-dev"])]),
+]
+
+// Hot loops live in TensorCore; optimise them even in debug builds so tests stay fast.
+let optimized: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+// MARK: - Libraries (each row imports only the rows above it)
+
+let libraries: [Target] = [
+  .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: optimized),
+  .target(name: "Autodiff", dependencies: ["TensorCore"], swiftSettings: optimized),
+  .target(name: "NN", dependencies: ["Autodiff", "TensorCore"], swiftSettings: optimized),
+  .target(name: "Optim", dependencies: ["NN", "Autodiff", "TensorCore"]),
+  .target(
+    name: "Datasets", dependencies: ["TensorCore", "CZlib", "CPNG", "CTurboJPEG"],
+    swiftSettings: optimized),
+  .target(
+    name: "Training", dependencies: ["NN", "Optim", "Datasets", "Autodiff", "TensorCore"]),
+]
+
+// MARK: - Executables
+
+let executables: [Target] = [
+  .executableTarget(
+    name: "ddcal-bench",
+    dependencies: ["Training", "NN", "Optim", "Datasets", "Autodiff", "TensorCore", "CBLAS"]),
+]
+
+// MARK: - Test support and tests
+
+let tests: [Target] = [
+  .target(name: "TestSupport", dependencies: ["Autodiff", "TensorCore"]),
+  .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
+  .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TensorCore", "TestSupport"]),
+  .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "TensorCore", "TestSupport"]),
+  .testTarget(name: "OptimTests", dependencies: ["Optim", "NN", "Autodiff", "TensorCore"]),
+  .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"]),
+  .testTarget(
+    name: "TrainingTests",
+    dependencies: ["Training", "Datasets", "NN", "Optim", "Autodiff", "TensorCore"]),
+]
+
+let package = Package(
+  name: "ddcal",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "ddcal-bench", targets: ["ddcal-bench"])
+  ],
+  targets: systemLibraries + libraries + executables + tests,
+  swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,5 @@
+#pragma once
+#include <stdio.h>
+#include <cairo.h>
+#include <cairo-svg.h>
+#include <cairo-pdf.h>

@@ -1,0 +1,4 @@
+#pragma once
+#include <stdio.h>
+#include <editline/readline.h>
+#include <editline/history.h>

@@ -1,0 +1,42 @@
+import Dispatch
+import Foundation
+
+/// Thread settings and the row-range splitter every non-BLAS kernel uses.
+public enum Parallel {
+  /// Worker threads for element-wise, reduction and im2col kernels (BLAS has its own).
+  /// Results never depend on this number: work is split by rows and each row is computed
+  /// the same way whichever thread runs it.
+  nonisolated(unsafe) public static var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+  /// Runs `body` over `0..<count` split into contiguous ranges, in parallel when the
+  /// work (`count * costPerItem` element operations) is large enough to pay for threads.
+  @inlinable
+  public static func forEachRange(
+    _ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void
+  ) {
+    let workers = min(threads, count)
+    if workers <= 1 || count * costPerItem < 1 << 15 {
+      if count > 0 { body(0..<count) }
+      return
+    }
+    let chunk = (count + workers - 1) / workers
+    withoutActuallyEscaping(body) { body in
+      DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let start = w * chunk
+        let end = min(count, start + chunk)
+        if start < end { body(start..<end) }
+      }
+    }
+  }
+}
+
+/// A mutable pointer that may be shared across the ranges of `Parallel.forEachRange`,
+/// which write disjoint elements.
+public struct SharedPointer: @unchecked Sendable {
+  public let base: UnsafeMutablePointer<Float>
+  @inlinable public init(_ base: UnsafeMutablePointer<Float>) { self.base = base }
+  @inlinable public subscript(i: Int) -> Float {
+    get { base[i] }
+    nonmutating set { base[i] = newValue }
+  }
+}

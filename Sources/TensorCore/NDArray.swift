@@ -1,0 +1,121 @@
+import Foundation
+
+/// A dense Float32 array in row-major (C) order, e.g. images as [N, C, H, W].
+///
+/// A value type: storage is a Swift array, so copies are cheap until one side writes
+/// (copy-on-write). Every array is contiguous; movement ops (permute, slice, pad) materialise
+/// their result, which keeps every kernel on its fast path.
+public struct NDArray: Sendable, Equatable {
+  /// Extent of each axis.
+  public private(set) var shape: [Int]
+  /// The elements in row-major order; `data.count == Shape.count(shape)`.
+  public var data: [Float]
+
+  /// Wraps `data` with `shape`; the caller guarantees the element count matches.
+  public init(shape: [Int], data: [Float]) {
+    precondition(Shape.count(shape) == data.count, "NDArray: \(data.count) elements for \(shape)")
+    self.shape = shape
+    self.data = data
+  }
+
+  /// Checked form for user input: throws when `data` cannot fill `shape`.
+  public init(validating data: [Float], shape: [Int]) throws {
+    guard shape.allSatisfy({ $0 >= 0 }), Shape.count(shape) == data.count else {
+      throw ShapeError.countMismatch(op: "array", count: data.count, shape: shape)
+    }
+    self.init(shape: shape, data: data)
+  }
+
+  /// An array of `shape` filled with `value`.
+  public init(repeating value: Float, shape: [Int]) {
+    self.init(shape: shape, data: [Float](repeating: value, count: Shape.count(shape)))
+  }
+
+  /// Zeros of `shape`.
+  public static func zeros(_ shape: [Int]) -> NDArray { NDArray(repeating: 0, shape: shape) }
+
+  /// Ones of `shape`.
+  public static func ones(_ shape: [Int]) -> NDArray { NDArray(repeating: 1, shape: shape) }
+
+  /// A rank-0 array holding `value`.
+  public init(scalar value: Float) { self.init(shape: [], data: [value]) }
+
+  /// Number of axes.
+  public var rank: Int { shape.count }
+  /// Number of elements.
+  public var count: Int { data.count }
+  /// The single element of a one-element array.
+  public var scalar: Float {
+    precondition(data.count == 1, "scalar of an array with \(data.count) elements")
+    return data[0]
+  }
+
+  /// Same elements, new shape (same count; trap on misuse — use `reshaped(checking:)` for input).
+  public func reshaped(_ newShape: [Int]) -> NDArray {
+    var copy = self
+    copy.shape = Self.resolve(newShape, count: count) ?? newShape
+    precondition(Shape.count(copy.shape) == count, "reshape \(shape) -> \(newShape)")
+    return copy
+  }
+
+  /// Checked reshape; one axis may be -1 and is inferred.
+  public func reshaped(checking newShape: [Int]) throws -> NDArray {
+    guard let resolved = Self.resolve(newShape, count: count), Shape.count(resolved) == count else {
+      throw ShapeError.countMismatch(op: "reshape", count: count, shape: newShape)
+    }
+    return reshaped(resolved)
+  }
+
+  private static func resolve(_ shape: [Int], count: Int) -> [Int]? {
+    guard let hole = shape.firstIndex(of: -1) else { return shape }
+    let known = shape.enumerated().filter { $0.offset != hole }.map(\.element).reduce(1, *)
+    guard known > 0, count % known == 0 else { return nil }
+    var out = shape
+    out[hole] = count / known
+    return out
+  }
+
+  /// Calls `body` with a pointer to the elements.
+  @inlinable
+  public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+    try data.withUnsafeBufferPointer(body)
+  }
+
+  /// Calls `body` with a mutable pointer to the elements.
+  @inlinable
+  public mutating func withUnsafeMutableBufferPointer<R>(
+    _ body: (inout UnsafeMutableBufferPointer<Float>) throws -> R
+  ) rethrows -> R {
+    try data.withUnsafeMutableBufferPointer(body)
+  }
+
+  /// True when every element is finite (no NaN or ±Inf).
+  public var isFinite: Bool {
+    data.withUnsafeBufferPointer { buffer in
+      var ok = true
+      for v in buffer where !v.isFinite {
+        ok = false
+        break
+      }
+      return ok
+    }
+  }
+}
+
+extension NDArray: CustomStringConvertible {
+  /// Shape and the first few elements, for diagnostics.
+  public var description: String {
+    let head = data.prefix(8).map { String(format: "%.4g", $0) }.joined(separator: ", ")
+    return "NDArray\(shape)[\(head)\(data.count > 8 ? ", …" : "")]"
+  }
+}
+
+/// Allocates an uninitialised-then-filled Float array of `count` elements.
+@inlinable
+func makeArray(count: Int, _ fill: (UnsafeMutableBufferPointer<Float>) -> Void) -> [Float] {
+  if count == 0 { return [] }
+  return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+    fill(buffer)
+    initialized = count
+  }
+}
