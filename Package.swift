@@ -39,11 +39,18 @@ let libraries: [Target] = [
     swiftSettings: optimized),
   .target(
     name: "Training", dependencies: ["NN", "Optim", "Datasets", "Autodiff", "TensorCore"]),
+  .target(
+    name: "Shell",
+    dependencies: ["TensorCore", "CEditLine"],
+    swiftSettings: optimized),
 ]
 
 // MARK: - Executables
 
 let executables: [Target] = [
+  .executableTarget(
+    name: "ddcal",
+    dependencies: ["Shell", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
   .executableTarget(
     name: "ddcal-bench",
     dependencies: ["Training", "NN", "Optim", "Datasets", "Autodiff", "TensorCore", "CBLAS"]),
@@ -58,6 +65,7 @@ let tests: [Target] = [
   .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "TensorCore", "TestSupport"]),
   .testTarget(name: "OptimTests", dependencies: ["Optim", "NN", "Autodiff", "TensorCore"]),
   .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"]),
+  .testTarget(name: "ShellTests", dependencies: ["Shell", "TensorCore"]),
   .testTarget(
     name: "TrainingTests",
     dependencies: ["Training", "Datasets", "NN", "Optim", "Autodiff", "TensorCore"]),
@@ -67,7 +75,11 @@ let package = Package(
   name: "ddcal",
   platforms: [.macOS(.v14)],
   products: [
-    .executable(name: "ddcal-bench", targets: ["ddcal-bench"])
+    .executable(name: "ddcal", targets: ["ddcal"]),
+    .executable(name: "ddcal-bench", targets: ["ddcal-bench"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
   ],
   targets: systemLibraries + libraries + executables + tests,
   swiftLanguageModes: [.v5]
