@@ -73,24 +73,23 @@ public final class Tensor {
 
 /// Whether ops record graph nodes. Off inside `withoutGradients`, which is also how a
 /// backward pass with `createGraph: false` runs at full speed.
+///
+/// NOTE: the setting is task-local (thread-local outside Swift concurrency), so concurrent
+/// tasks — Swift Testing runs tests in parallel — cannot switch each other's recording off.
+/// Work handed to another thread (a `DispatchQueue`, a detached task) starts with recording on.
 public enum GradMode {
-  nonisolated(unsafe) private static var depth = 0
+  @TaskLocal private static var recording = true
 
   /// True unless inside `withoutGradients`.
-  public static var isEnabled: Bool { depth == 0 }
+  public static var isEnabled: Bool { recording }
 
   /// Runs `body` with graph recording off (PyTorch's `no_grad`).
   public static func withoutGradients<R>(_ body: () throws -> R) rethrows -> R {
-    depth += 1
-    defer { depth -= 1 }
-    return try body()
+    try $recording.withValue(false, operation: body)
   }
 
   /// Runs `body` with recording on even inside a `withoutGradients` scope.
   public static func withGradients<R>(_ body: () throws -> R) rethrows -> R {
-    let saved = depth
-    depth = 0
-    defer { depth = saved }
-    return try body()
+    try $recording.withValue(true, operation: body)
   }
 }

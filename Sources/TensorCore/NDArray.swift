@@ -114,8 +114,27 @@ extension NDArray: CustomStringConvertible {
 @inlinable
 func makeArray(count: Int, _ fill: (UnsafeMutableBufferPointer<Float>) -> Void) -> [Float] {
   if count == 0 { return [] }
+  _ = Allocator.configured
   return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
     fill(buffer)
     initialized = count
   }
 }
+
+/// Keeps freed tensor buffers in the heap instead of returning them to the kernel: without
+/// this every large op result is a fresh mmap, and page faults plus zeroing cost more than
+/// the element-wise arithmetic itself.
+@usableFromInline
+enum Allocator {
+  @usableFromInline static let configured: Bool = {
+    // glibc's <malloc.h> constants: M_TRIM_THRESHOLD −1, M_MMAP_THRESHOLD −3, M_ARENA_MAX −8.
+    _ = glibcMallopt(-3, 1 << 30)
+    _ = glibcMallopt(-1, 1 << 30)
+    _ = glibcMallopt(-8, 4)
+    return true
+  }()
+}
+
+/// glibc's `mallopt` (declared in <malloc.h>, which the Glibc module does not export).
+@_silgen_name("mallopt")
+func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32

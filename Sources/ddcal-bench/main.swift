@@ -1,1 +1,25 @@
-print("bench")
+// ddcal-bench: the figures of `make bench`, measured in one run (README "Performance").
+import Autodiff
+import Foundation
+import NN
+import Optim
+import TensorCore
+import Training
+
+let repeats = Int(ProcessInfo.processInfo.environment["REPEATS"] ?? "") ?? 5
+let only = Set(CommandLine.arguments.dropFirst())
+func wanted(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
+
+print("ddcal-bench  threads=\(Parallel.threads)  \(Gemm.configuration)")
+print("repeats=\(repeats) (median reported; min…max in brackets)")
+let sgemm = Benchmarks.sgemmRate()
+print(String(format: "SGEMM 2048³: %.1f GFLOP/s", sgemm))
+
+if wanted("convnet") {
+  for setup in Benchmarks.convNetSetups {
+    Benchmarks.convNetThroughput(setup, sgemmRate: sgemm)
+  }
+}
+if wanted("second-order") {
+  Benchmarks.secondOrderStep(images: 100, steps: 10)
+}

@@ -59,20 +59,36 @@ enum BinaryKernel {
     return NDArray(shape: outShape, data: data)
   }
 
-  @inline(__always)
   static func innerLoop(
     _ op: BinaryOp, _ a: UnsafePointer<Float>, _ sa: Int, _ b: UnsafePointer<Float>, _ sb: Int,
     _ out: UnsafeMutablePointer<Float>, _ n: Int
   ) {
+    // One specialised loop per op: the switch stays outside the element loop.
+    switch op {
+    case .add: loop(a, sa, b, sb, out, n) { $0 + $1 }
+    case .subtract: loop(a, sa, b, sb, out, n) { $0 - $1 }
+    case .multiply: loop(a, sa, b, sb, out, n) { $0 * $1 }
+    case .divide: loop(a, sa, b, sb, out, n) { $0 / $1 }
+    case .maximum: loop(a, sa, b, sb, out, n) { $0 > $1 ? $0 : $1 }
+    case .minimum: loop(a, sa, b, sb, out, n) { $0 < $1 ? $0 : $1 }
+    case .greater: loop(a, sa, b, sb, out, n) { $0 > $1 ? 1 : 0 }
+    }
+  }
+
+  @inline(__always)
+  static func loop(
+    _ a: UnsafePointer<Float>, _ sa: Int, _ b: UnsafePointer<Float>, _ sb: Int,
+    _ out: UnsafeMutablePointer<Float>, _ n: Int, _ f: (Float, Float) -> Float
+  ) {
     switch (sa, sb) {
-    case (1, 1): for i in 0..<n { out[i] = op.apply(a[i], b[i]) }
+    case (1, 1): for i in 0..<n { out[i] = f(a[i], b[i]) }
     case (1, 0):
       let bv = b[0]
-      for i in 0..<n { out[i] = op.apply(a[i], bv) }
+      for i in 0..<n { out[i] = f(a[i], bv) }
     case (0, 1):
       let av = a[0]
-      for i in 0..<n { out[i] = op.apply(av, b[i]) }
-    default: for i in 0..<n { out[i] = op.apply(a[i * sa], b[i * sb]) }
+      for i in 0..<n { out[i] = f(av, b[i]) }
+    default: for i in 0..<n { out[i] = f(a[i * sa], b[i * sb]) }
     }
   }
 

@@ -33,12 +33,35 @@ enum UnaryKernel {
     let data = makeArray(count: x.count) { out in
       let o = SharedPointer(out.baseAddress!)
       x.data.withUnsafeBufferPointer { px in
+        let p = px.baseAddress!
         let cost = (op == .exp || op == .log || op == .tanh || op == .sigmoid) ? 8 : 1
         Parallel.forEachRange(x.count, costPerItem: cost) { r in
-          for i in r { o[i] = op.apply(px[i]) }
+          apply(op, p + r.lowerBound, o.base + r.lowerBound, r.count)
         }
       }
     }
     return NDArray(shape: x.shape, data: data)
+  }
+
+  /// One specialised loop per op: the switch stays outside the element loop.
+  static func apply(_ op: UnaryOp, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
+    switch op {
+    case .negate: loop(x, out, n) { -$0 }
+    case .square: loop(x, out, n) { $0 * $0 }
+    case .relu: loop(x, out, n) { $0 > 0 ? $0 : 0 }
+    case .positive: loop(x, out, n) { $0 > 0 ? 1 : 0 }
+    case .sqrt: loop(x, out, n) { $0.squareRoot() }
+    case .rsqrt: loop(x, out, n) { 1 / $0.squareRoot() }
+    case .reciprocal: loop(x, out, n) { 1 / $0 }
+    case .abs: loop(x, out, n) { Swift.abs($0) }
+    default: for i in 0..<n { out[i] = op.apply(x[i]) }
+    }
+  }
+
+  @inline(__always)
+  static func loop(
+    _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int, _ f: (Float) -> Float
+  ) {
+    for i in 0..<n { out[i] = f(x[i]) }
   }
 }

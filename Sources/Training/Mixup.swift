@@ -1,0 +1,15 @@
+import TensorCore
+
+/// Mixup (Zhang et al., 2018) as the calibration paper's baseline uses it (SPEC §8.5).
+public enum Mixup {
+  /// x̃ = λ·x + (1 − λ)·x[perm] with λ ~ Beta(α, α) and a random permutation of the batch.
+  /// - Returns: the blended batch [N, …], λ, and the permutation (labels mix the same way).
+  public static func blend(_ x: NDArray, alpha: Float, rng: inout RandomStream)
+    -> (NDArray, Float, [Int])
+  {
+    let lambda = Float(rng.beta(Double(alpha), Double(alpha)))
+    let perm = rng.permutation(x.shape[0])
+    let blended = x * lambda + x.gatherRows(perm) * (1 - lambda)
+    return (blended, lambda, perm)
+  }
+}
