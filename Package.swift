@@ -63,9 +63,13 @@ let tests: [Target] = [
   .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
   .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TensorCore", "TestSupport"]),
   .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "TensorCore", "TestSupport"]),
-  .testTarget(name: "OptimTests", dependencies: ["Optim", "NN", "Autodiff", "TensorCore"]),
-  .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"]),
-  .testTarget(name: "ShellTests", dependencies: ["Shell", "TensorCore"]),
+  .testTarget(
+    name: "OptimTests", dependencies: ["Optim", "NN", "Autodiff", "TensorCore"],
+    exclude: ["Fixtures"]),
+  .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"], exclude: ["Fixtures"]),
+  .testTarget(
+    name: "ShellTests", dependencies: ["Shell", "TensorCore"],
+    exclude: ["Transcripts"]),  // read via #filePath, not bundled
   .testTarget(
     name: "TrainingTests",
     dependencies: ["Training", "Datasets", "NN", "Optim", "Autodiff", "TensorCore"]),

@@ -128,8 +128,8 @@ func makeArray(count: Int, _ fill: (UnsafeMutableBufferPointer<Float>) -> Void) 
 enum Allocator {
   @usableFromInline static let configured: Bool = {
     // glibc's <malloc.h> constants: M_TRIM_THRESHOLD −1, M_MMAP_THRESHOLD −3, M_ARENA_MAX −8.
-    _ = glibcMallopt(-3, 1 << 30)
-    _ = glibcMallopt(-1, 1 << 30)
+    _ = glibcMallopt(-3, 1 << 25)  // 32 MiB: glibc's ceiling on 64-bit
+    _ = glibcMallopt(-1, 1 << 28)
     _ = glibcMallopt(-8, 4)
     return true
   }()

@@ -179,11 +179,7 @@ enum ConvKernel {
                 if iy < 0 || iy >= g.height {
                   dst.update(repeating: 0, count: ow)
                 } else {
-                  let src = plane + iy * g.width
-                  for ox in 0..<ow {
-                    let ix = ox * g.stride - g.padding + kx
-                    dst[ox] = (ix >= 0 && ix < g.width) ? src[ix] : 0
-                  }
+                  copyRow(plane + iy * g.width, dst, ow, kx, g)
                 }
                 dst += ow
               }
@@ -215,11 +211,7 @@ enum ConvKernel {
                 for oy in 0..<oh {
                   let iy = oy * g.stride - g.padding + ky
                   if iy >= 0 && iy < g.height {
-                    let row = plane + iy * g.width
-                    for ox in 0..<ow {
-                      let ix = ox * g.stride - g.padding + kx
-                      if ix >= 0 && ix < g.width { row[ix] += src[ox] }
-                    }
+                    addRow(src, plane + iy * g.width, ow, kx, g)
                   }
                   src += ow
                 }
@@ -228,6 +220,49 @@ enum ConvKernel {
           }
         }
       }
+    }
+  }
+
+  /// The output columns ox whose input column ox·s − p + kx lies inside the image.
+  @inline(__always)
+  static func validColumns(_ ow: Int, _ kx: Int, _ g: ConvGeometry) -> Range<Int> {
+    // ix = ox·s − p + kx ∈ [0, W) ⇔ ox ∈ [ceil((p − kx)/s), floor((W − 1 + p − kx)/s)].
+    let low = max(0, (g.padding - kx + g.stride - 1) / g.stride)
+    let highInclusive = (g.width - 1 + g.padding - kx)
+    let high = highInclusive < 0 ? 0 : min(ow, highInclusive / g.stride + 1)
+    return low..<max(low, high)
+  }
+
+  /// dst[ox] = src[ox·s − p + kx], zero outside the image.
+  @inline(__always)
+  static func copyRow(
+    _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ ow: Int, _ kx: Int,
+    _ g: ConvGeometry
+  ) {
+    let valid = validColumns(ow, kx, g)
+    dst.update(repeating: 0, count: valid.lowerBound)
+    (dst + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound)
+    let offset = kx - g.padding
+    if g.stride == 1 {
+      (dst + valid.lowerBound).update(from: src + valid.lowerBound + offset, count: valid.count)
+    } else {
+      for ox in valid { dst[ox] = src[ox * g.stride + offset] }
+    }
+  }
+
+  /// row[ox·s − p + kx] += src[ox] for the columns inside the image.
+  @inline(__always)
+  static func addRow(
+    _ src: UnsafePointer<Float>, _ row: UnsafeMutablePointer<Float>, _ ow: Int, _ kx: Int,
+    _ g: ConvGeometry
+  ) {
+    let valid = validColumns(ow, kx, g)
+    let offset = kx - g.padding
+    if g.stride == 1 {
+      let out = row + offset
+      for ox in valid { out[ox] += src[ox] }
+    } else {
+      for ox in valid { row[ox * g.stride + offset] += src[ox] }
     }
   }
 }

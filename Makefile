@@ -1,0 +1,47 @@
+# ddcal — set-up and everyday commands. `make run` and `make test` work on a fresh Debian machine.
+SHELL := /bin/bash
+APT_PACKAGES := libopenblas-dev libedit-dev libpng-dev zlib1g-dev libcairo2-dev \
+                libturbojpeg0-dev fonts-dejavu-core dataset-fashion-mnist pkg-config
+SWIFT ?= swift
+RELEASE := $(SWIFT) build -c release
+# One OpenBLAS thread pool of the machine's size; override with THREADS=n.
+THREADS ?= $(shell nproc)
+
+.PHONY: deps build run test bench fmnist clean
+
+## deps: install the system libraries and data with apt-get, only what is missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	else echo "deps: all present"; fi
+
+build: deps
+	$(RELEASE)
+
+## run: the main example (Examples/quickstart.ddc) in release.
+run: deps
+	$(RELEASE) --product ddcal
+	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal --threads $(THREADS) Examples/quickstart.ddc
+
+## test: the whole test suite (release build: the gradient checks run real kernels).
+test: deps
+	$(SWIFT) build -c release --build-tests
+	$(SWIFT) test -c release --skip-build
+
+## bench: performance figures (SGEMM rate, ConvNet throughput, second-order step).
+bench: deps
+	$(RELEASE) --product ddcal-bench
+	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench
+
+## fmnist: the full-data Fashion-MNIST ConvNet-3 run (Examples/fashion-mnist-full.ddc).
+fmnist: deps
+	$(RELEASE) --product ddcal
+	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal --threads $(THREADS) Examples/fashion-mnist-full.ddc
+
+clean:
+	rm -rf .build

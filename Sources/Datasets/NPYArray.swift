@@ -1,0 +1,102 @@
+import TensorCore
+
+/// An array as stored in a `.npy` file: a shape and typed elements in C (row-major) order.
+///
+/// Three element types are kept as they are: float32 ('<f4'), int64 ('<i8', as `Int`) and
+/// uint8 ('|u1'). Reading also accepts '<f8' (rounded to float32), '<i4' (widened to int64)
+/// and '|b1' (booleans as 0/1 bytes).
+public struct NPYArray: Sendable, Equatable {
+  /// The elements, by type.
+  public enum Elements: Sendable, Equatable {
+    /// '<f4'.
+    case float32([Float])
+    /// '<i8'.
+    case int64([Int])
+    /// '|u1'.
+    case uint8([UInt8])
+  }
+
+  /// Extent of each axis; `[]` is a scalar.
+  public let shape: [Int]
+  /// The elements, `shape.reduce(1, *)` of them.
+  public let elements: Elements
+
+  /// A float32 array holding `array`'s elements and shape.
+  public init(_ array: NDArray) {
+    self.init(unchecked: array.shape, .float32(array.data))
+  }
+
+  /// A float32 array.
+  /// - Throws: `ShapeError.countMismatch` when `values` cannot fill `shape`.
+  public init(float32 values: [Float], shape: [Int]) throws {
+    try Self.check(values.count, shape)
+    self.init(unchecked: shape, .float32(values))
+  }
+
+  /// An int64 array (e.g. labels).
+  /// - Throws: `ShapeError.countMismatch` when `values` cannot fill `shape`.
+  public init(int64 values: [Int], shape: [Int]) throws {
+    try Self.check(values.count, shape)
+    self.init(unchecked: shape, .int64(values))
+  }
+
+  /// A uint8 array (e.g. raw pixels or masks).
+  /// - Throws: `ShapeError.countMismatch` when `values` cannot fill `shape`.
+  public init(uint8 values: [UInt8], shape: [Int]) throws {
+    try Self.check(values.count, shape)
+    self.init(unchecked: shape, .uint8(values))
+  }
+
+  init(unchecked shape: [Int], _ elements: Elements) {
+    self.shape = shape
+    self.elements = elements
+  }
+
+  private static func check(_ count: Int, _ shape: [Int]) throws {
+    guard shape.allSatisfy({ $0 >= 0 }), Shape.count(shape) == count else {
+      throw ShapeError.countMismatch(op: "npy array", count: count, shape: shape)
+    }
+  }
+
+  /// Number of elements.
+  public var count: Int {
+    switch elements {
+    case .float32(let values): return values.count
+    case .int64(let values): return values.count
+    case .uint8(let values): return values.count
+    }
+  }
+
+  /// The numpy type string this array is written with: '<f4', '<i8' or '|u1'.
+  public var descr: String {
+    switch elements {
+    case .float32: return "<f4"
+    case .int64: return "<i8"
+    case .uint8: return "|u1"
+    }
+  }
+
+  /// The elements as an NDArray when they are float32, else nil.
+  public var float32Array: NDArray? {
+    guard case .float32(let values) = elements else { return nil }
+    return NDArray(shape: shape, data: values)
+  }
+
+  /// The elements as integers when they are int64 or uint8, else nil.
+  public var integers: [Int]? {
+    switch elements {
+    case .float32: return nil
+    case .int64(let values): return values
+    case .uint8(let values): return values.map(Int.init)
+    }
+  }
+
+  /// The elements converted to Float32 whatever their type (int64 beyond 2^24 rounds).
+  public func toNDArray() -> NDArray {
+    switch elements {
+    case .float32(let values): return NDArray(shape: shape, data: values)
+    case .int64(let values): return NDArray(shape: shape, data: values.map(Float.init))
+    case .uint8(let values): return NDArray(shape: shape, data: values.map(Float.init))
+    }
+  }
+}
