@@ -14,7 +14,8 @@ extension Tensor {
 
   /// Mean over `axes` (all when empty).
   public func mean(axes: [Int] = [], keepDims: Bool = false) -> Tensor {
-    let resolved = axes.isEmpty ? Array(0..<rank) : axes.map { $0 < 0 ? $0 + rank : $0 }
+    let resolved =
+      axes.isEmpty ? Array(0..<rank) : Array(Set(axes.map { $0 < 0 ? $0 + rank : $0 })).sorted()
     let n = resolved.map { shape[$0] }.reduce(1, *)
     return sum(axes: resolved, keepDims: keepDims) * (1 / Float(max(n, 1)))
   }

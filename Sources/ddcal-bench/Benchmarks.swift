@@ -92,7 +92,8 @@ enum Benchmarks {
   }
 
   /// One second-order step: 100 images 3×32×32, `steps` unrolled SGD steps of a ConvNet-3
-  /// student (create-graph), a parameter-distance loss, and its gradient to the images.
+  /// student, a normalised parameter-distance loss, and its gradient to the images and to η
+  /// (UnrolledSGD: one step's graph at a time, memory flat in the number of steps).
   static func secondOrderStep(images: Int, steps: Int) {
     let config = ConvNetConfig(channels: 3, height: 32, width: 32, classes: 10)
     var rng = RandomStream(seed: 3)
@@ -101,30 +102,24 @@ enum Benchmarks {
       NDArray(shape: [images, 3, 32, 32], data: rng.normal(images * 3 * 32 * 32)),
       requiresGrad: true)
     let labels = (0..<images).map { $0 % 10 }
-    let target = model.parameters.values
+    let target = ConvNet(config, rng: &rng).parameters.values
     let before = peakMemoryMiB()
+    var result: UnrolledSGD.Result?
     let seconds = time {
-      var params = model.parameters.asLeaves()
-      let sgd = SGD(learningRate: 0.01)
-      for _ in 0..<steps {
-        let loss = Losses.crossEntropy(model.forward(x, with: params), labels: labels)
-        let grads = gradients(of: loss, wrt: params.tensors, createGraph: true)
-        params = params.replacing(
-          zip(params.tensors, grads).map { sgd.step($0, gradient: $1, velocity: nil).parameter })
-      }
-      var distance: Tensor?
-      for (p, t) in zip(params.tensors, target) {
-        let d = (p - Tensor(t)).square().sum()
-        distance = distance.map { $0 + d } ?? d
-      }
-      if let distance {
-        _ = gradients(of: distance, wrt: [x])
-      }
+      result = UnrolledSGD.gradients(
+        start: model.parameters, steps: steps, learningRate: 0.01, inputs: [x],
+        stepLoss: { _, p in Losses.crossEntropy(model.forward(x, with: p), labels: labels) },
+        finalLoss: { p in
+          zip(p.tensors, target).map { ($0 - Tensor($1)).square().sum() }
+            .reduce(Tensor(scalar: 0), +)
+        })
     }
+    let norm = result.map { sqrt($0.inputGradients[0].dot($0.inputGradients[0])) } ?? 0
     print(
       String(
-        format: "second-order step (%d images 3x32x32, %d unrolled steps, grad to images): %.2f s,"
-          + " peak RSS %.0f MiB (before %.0f MiB)", images, steps, seconds, peakMemoryMiB(), before))
+        format: "second-order step (%d images 3x32x32, %d unrolled SGD steps, gradient to images"
+          + " and lr): %.2f s, peak RSS %.0f MiB (%.0f MiB before); |dL/dx| = %.3g",
+        images, steps, seconds, peakMemoryMiB(), before, norm))
   }
 
   /// Peak resident set size of this process (VmHWM).

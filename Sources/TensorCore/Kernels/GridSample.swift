@@ -16,9 +16,11 @@ enum GridSampleKernel {
     _ gx: Float, _ gy: Float, _ h: Int, _ w: Int, _ alignCorners: Bool,
     _ visit: (Int, Float) -> Void
   ) {
-    let px = unnormalize(gx, w, alignCorners)
-    let py = unnormalize(gy, h, alignCorners)
-    guard px.isFinite, py.isFinite else { return }
+    // NOTE: clamped to [−2, size + 1] so Int(floor(·)) cannot trap on huge coordinates; every
+    // tap of a clamped point lies outside the image, exactly as for the original point.
+    let px = min(max(unnormalize(gx, w, alignCorners), -2), Float(w + 1))
+    let py = min(max(unnormalize(gy, h, alignCorners), -2), Float(h + 1))
+    guard gx.isFinite, gy.isFinite else { return }
     let x0 = Int(floor(px))
     let y0 = Int(floor(py))
     let fx = px - Float(x0)

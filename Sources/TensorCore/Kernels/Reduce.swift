@@ -82,14 +82,17 @@ enum ReduceKernel {
     _ op: ReduceOp, _ p: UnsafePointer<Float>, _ n: Int, _ inner: Int,
     _ out: UnsafeMutablePointer<Float>
   ) {
+    if n == 0 {
+      for j in 0..<inner { out[j] = op == .sum ? 0 : -.infinity }
+      return
+    }
     for j in 0..<inner { out[j] = p[j] }
-    for k in 1..<max(n, 1) {
+    for k in 1..<n {
       let row = p + k * inner
       switch op {
       case .sum: for j in 0..<inner { out[j] += row[j] }
       case .max: for j in 0..<inner where row[j] > out[j] { out[j] = row[j] }
       }
     }
-    if n == 0 { for j in 0..<inner { out[j] = op == .sum ? 0 : -.infinity } }
   }
 }

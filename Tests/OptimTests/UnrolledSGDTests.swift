@@ -1,0 +1,51 @@
+import Autodiff
+import NN
+import Optim
+import TensorCore
+import Testing
+
+@Suite struct UnrolledSGDTests {
+  /// The step-by-step reverse pass equals back-propagation through the whole unrolled graph
+  /// (a tiny ConvNet, 4 steps), for the image gradient and the learning-rate gradient.
+  @Test func matchesFullyUnrolledGraph() {
+    var rng = RandomStream(seed: 11)
+    let config = ConvNetConfig(channels: 2, height: 6, width: 6, classes: 3, depth: 1, netWidth: 3)
+    let net = ConvNet(config, rng: &rng)
+    let images = NDArray(shape: [4, 2, 6, 6], data: rng.normal(4 * 72))
+    let labels = [0, 1, 2, 1]
+    let target = ConvNet(config, rng: &rng).parameters.values
+    let eta: Float = 0.5
+    let steps = 4
+    func distance(_ p: ParameterSet) -> Tensor {
+      zip(p.tensors, target).map { ($0 - Tensor($1)).square().sum() }.reduce(Tensor(scalar: 0), +)
+    }
+    // Step t uses rows (t % 2)·2 ..< +2, as MTT cycles through minibatches.
+    func stepLoss(_ x: Tensor, _ t: Int, _ p: ParameterSet) -> Tensor {
+      let rows = [(t % 2) * 2, (t % 2) * 2 + 1]
+      return Losses.crossEntropy(net.forward(x.gatherRows(rows), with: p), labels: rows.map { labels[$0] })
+    }
+
+    let x = Tensor(images, requiresGrad: true)
+    let result = UnrolledSGD.gradients(
+      start: net.parameters, steps: steps, learningRate: eta, inputs: [x],
+      stepLoss: { stepLoss(x, $0, $1) }, finalLoss: distance)
+
+    let xFull = Tensor(images, requiresGrad: true)
+    let etaFull = Tensor(NDArray(scalar: eta), requiresGrad: true)
+    var p = net.parameters.asLeaves()
+    for t in 0..<steps {
+      let g = gradients(of: stepLoss(xFull, t, p), wrt: p.tensors, createGraph: true)
+      p = p.replacing(zip(p.tensors, g).map { $0 - $1 * etaFull })
+    }
+    let full = distance(p)
+    let fullGrads = gradients(of: full, wrt: [xFull, etaFull])
+
+    #expect(abs(result.loss - full.scalar) < 1e-5 * max(1, abs(full.scalar)))
+    let scale = fullGrads[0].value.data.map { abs($0) }.max() ?? 1
+    for (a, b) in zip(result.inputGradients[0].data, fullGrads[0].value.data) {
+      #expect(abs(a - b) <= 1e-5 * max(1, scale), "image gradient \(a) vs \(b)")
+    }
+    let etaRef = fullGrads[1].scalar
+    #expect(abs(result.learningRateGradient - etaRef) <= 1e-4 * max(1, abs(etaRef)))
+  }
+}
