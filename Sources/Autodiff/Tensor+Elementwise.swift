@@ -92,7 +92,15 @@ extension Tensor {
 
   /// max(x, 0). NOTE: the derivative at 0 is taken as 0 (PyTorch); the second derivative is 0.
   public func relu() -> Tensor {
-    unary(.relu) { g, _ in [g * Tensor(self.value.unary(.positive))] }
+    unary(.relu) { g, _ in [g.gated(by: self)] }
+  }
+
+  /// self where `gate` > 0, else 0 — relu's backward in one pass. Differentiable in self
+  /// only: the gate's derivative is zero almost everywhere.
+  public func gated(by gate: Tensor) -> Tensor {
+    Tensor.record(value.binary(.gate, gate.value), parents: [self], op: "gate") { dz, _ in
+      [dz.gated(by: gate)]
+    }
   }
 
   /// tanh x; d/dx = 1 − tanh² x.

@@ -16,6 +16,14 @@ extension Tensor {
       [-(s.pow(3) * gs) * (x - x.mean(axes: axes, keepDims: true)) * (1 / m)]
     }
     return Tensor.record(normalized, parents: [x], op: "instanceStandardize") { g, xhat in
+      if !GradMode.isEnabled {
+        // First order only: the same formula as below, fused into one pass per plane.
+        return [
+          Tensor(
+            NDArray.standardizedPlanesBackward(
+              g.value, normalized: xhat.value, inverseStd: inverseStd))
+        ]
+      }
       let centered = g - g.mean(axes: axes, keepDims: true)
       let projection = xhat * (g * xhat).mean(axes: axes, keepDims: true)
       return [scale * (centered - projection)]

@@ -127,10 +127,12 @@ func makeArray(count: Int, _ fill: (UnsafeMutableBufferPointer<Float>) -> Void) 
 @usableFromInline
 enum Allocator {
   @usableFromInline static let configured: Bool = {
-    // glibc's <malloc.h> constants: M_TRIM_THRESHOLD −1, M_MMAP_THRESHOLD −3, M_ARENA_MAX −8.
-    _ = glibcMallopt(-3, 1 << 25)  // 32 MiB: glibc's ceiling on 64-bit
-    _ = glibcMallopt(-1, 1 << 28)
-    _ = glibcMallopt(-8, 4)
+    // glibc's <malloc.h> constants: M_TRIM_THRESHOLD −1, M_MMAP_MAX −4, M_ARENA_MAX −8.
+    // No mmap at all (the mmap threshold cannot exceed 32 MiB, smaller than one activation
+    // batch), and keep up to 1 GiB of freed heap for reuse.
+    _ = glibcMallopt(-4, 0)
+    _ = glibcMallopt(-1, 1 << 30)
+    _ = glibcMallopt(-8, 2)
     return true
   }()
 }

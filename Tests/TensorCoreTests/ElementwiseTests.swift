@@ -21,7 +21,7 @@ import Testing
   ]
 
   static let binaryOps: [BinaryOp] = [
-    .add, .subtract, .multiply, .divide, .maximum, .minimum, .greater,
+    .add, .subtract, .multiply, .divide, .maximum, .minimum, .greater, .gate,
   ]
 
   static func reference(_ op: BinaryOp) -> (Double, Double) -> Double {
@@ -33,6 +33,7 @@ import Testing
     case .maximum: return { Swift.max($0, $1) }
     case .minimum: return { Swift.min($0, $1) }
     case .greater: return { $0 > $1 ? 1 : 0 }
+    case .gate: return { $1 > 0 ? $0 : 0 }
     }
   }
 

@@ -3,6 +3,8 @@ public enum BinaryOp: Sendable {
   case add, subtract, multiply, divide, maximum, minimum
   /// 1 where lhs > rhs, else 0 (not differentiable; used for masks).
   case greater
+  /// lhs where rhs > 0, else 0: relu's backward in one pass.
+  case gate
 }
 
 extension BinaryOp {
@@ -16,6 +18,7 @@ extension BinaryOp {
     case .maximum: return a > b ? a : b
     case .minimum: return a < b ? a : b
     case .greater: return a > b ? 1 : 0
+    case .gate: return b > 0 ? a : 0
     }
   }
 }
@@ -72,6 +75,7 @@ enum BinaryKernel {
     case .maximum: loop(a, sa, b, sb, out, n) { $0 > $1 ? $0 : $1 }
     case .minimum: loop(a, sa, b, sb, out, n) { $0 < $1 ? $0 : $1 }
     case .greater: loop(a, sa, b, sb, out, n) { $0 > $1 ? 1 : 0 }
+    case .gate: loop(a, sa, b, sb, out, n) { $1 > 0 ? $0 : 0 }
     }
   }
 

@@ -38,7 +38,50 @@ enum NormKernel {
   }
 }
 
+extension NormKernel {
+  /// The adjoint of `standardize` in one pass per plane:
+  /// ∂x = s ⊙ (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)), with the means over each plane.
+  static func standardizeBackward(_ g: NDArray, normalized xhat: NDArray, inverseStd s: NDArray)
+    -> NDArray
+  {
+    let planes = s.count
+    let m = g.count / max(planes, 1)
+    let data = makeArray(count: g.count) { out in
+      let o = SharedPointer(out.baseAddress!)
+      g.data.withUnsafeBufferPointer { pg in
+        xhat.data.withUnsafeBufferPointer { px in
+          Parallel.forEachRange(planes, costPerItem: 3 * m) { range in
+            for plane in range {
+              let gp = pg.baseAddress! + plane * m
+              let xp = px.baseAddress! + plane * m
+              var sumG = 0.0
+              var sumGX = 0.0
+              for i in 0..<m {
+                sumG += Double(gp[i])
+                sumGX += Double(gp[i]) * Double(xp[i])
+              }
+              let meanG = Float(sumG / Double(m))
+              let meanGX = Float(sumGX / Double(m))
+              let scale = s.data[plane]
+              let dst = o.base + plane * m
+              for i in 0..<m { dst[i] = scale * (gp[i] - meanG - xp[i] * meanGX) }
+            }
+          }
+        }
+      }
+    }
+    return NDArray(shape: g.shape, data: data)
+  }
+}
+
 extension NDArray {
+  /// The adjoint of `standardizedPlanes` given its outputs; see `NormKernel`.
+  public static func standardizedPlanesBackward(
+    _ g: NDArray, normalized: NDArray, inverseStd: NDArray
+  ) -> NDArray {
+    NormKernel.standardizeBackward(g, normalized: normalized, inverseStd: inverseStd)
+  }
+
   /// Instance standardisation over all axes after the first two; see `NormKernel`.
   /// - Returns: x̂ (same shape) and the inverse standard deviations [N, C, 1, …].
   public func standardizedPlanes(eps: Float) -> (normalized: NDArray, inverseStd: NDArray) {

@@ -18,6 +18,10 @@ enum PoolKernel {
           for plane in range {
             let src = px.baseAddress! + plane * h * w
             let dst = o.base + plane * oh * ow
+            if k == 2 && s == 2 {
+              average2x2(src, w, dst, oh, ow)
+              continue
+            }
             for oy in 0..<oh {
               for ox in 0..<ow {
                 var total: Float = 0
@@ -33,6 +37,21 @@ enum PoolKernel {
       }
     }
     return NDArray(shape: outShape, data: data)
+  }
+
+  /// The common 2×2, stride-2 window.
+  @inline(__always)
+  static func average2x2(
+    _ src: UnsafePointer<Float>, _ w: Int, _ dst: UnsafeMutablePointer<Float>, _ oh: Int, _ ow: Int
+  ) {
+    for oy in 0..<oh {
+      let top = src + 2 * oy * w
+      let bottom = top + w
+      let out = dst + oy * ow
+      for ox in 0..<ow {
+        out[ox] = 0.25 * (top[2 * ox] + top[2 * ox + 1] + bottom[2 * ox] + bottom[2 * ox + 1])
+      }
+    }
   }
 
   /// The adjoint of `averageForward`: spreads g/k² over each window.
