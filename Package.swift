@@ -40,6 +40,11 @@ let libraries: [Target] = [
   .target(
     name: "Training", dependencies: ["NN", "Optim", "Datasets", "Autodiff", "TensorCore"]),
   .target(
+    name: "Calibration",
+    dependencies: ["Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore"],
+    swiftSettings: optimized),
+  .target(name: "Plot", dependencies: ["TensorCore", "CCairo", "CPNG"], swiftSettings: optimized),
+  .target(
     name: "Shell",
     dependencies: ["TensorCore", "CEditLine"],
     swiftSettings: optimized),
