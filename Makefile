@@ -30,7 +30,7 @@ run: deps
 
 ## test: the whole test suite (release build: the gradient checks run real kernels).
 test: deps
-	$(SWIFT) build -c release --build-tests
+	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
 	$(SWIFT) test -c release --skip-build
 
 ## bench: performance figures (SGEMM rate, ConvNet throughput, second-order step).

@@ -58,7 +58,7 @@ let executables: [Target] = [
     dependencies: ["Shell", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
   .executableTarget(
     name: "ddcal-bench",
-    dependencies: ["Training", "NN", "Optim", "Datasets", "Autodiff", "TensorCore", "CBLAS"]),
+    dependencies: ["Training", "NN", "Optim", "Datasets", "Autodiff", "TensorCore"]),
 ]
 
 // MARK: - Test support and tests

@@ -10,6 +10,16 @@ let repeats = Int(ProcessInfo.processInfo.environment["REPEATS"] ?? "") ?? 5
 let only = Set(CommandLine.arguments.dropFirst())
 func wanted(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
 
+if only.contains("fashion-mnist-full") {
+  do {
+    try FullRun.fashionMNIST(epochs: 5, seed: 0)
+  } catch {
+    print("error: \(error)")
+    exit(1)
+  }
+  exit(0)
+}
+
 print("ddcal-bench  threads=\(Parallel.threads)  \(Gemm.configuration)")
 print("repeats=\(repeats) (median reported; min…max in brackets)")
 let sgemm = Benchmarks.sgemmRate()

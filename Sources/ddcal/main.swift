@@ -1,1 +1,86 @@
-print("ddcal")
+import ArgumentParser
+import Foundation
+import Shell
+
+/// The ddcal executable: argv, terminal detection and exit statuses; everything else is Shell.
+struct DDCal: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ddcal",
+    abstract: "A notebook-style shell for calibration of networks trained on distilled data.",
+    discussion: """
+      With no FILE and no -e, starts the interactive shell on a terminal, or runs standard \
+      input as a script when it is piped. Scripts stop at the first error. Exit status: 0 \
+      success, 65 syntax error, 70 runtime error, 130 interrupted, 66 unreadable file.
+      """,
+    version: ShellInfo.version)
+
+  @Argument(help: "Scripts (.ddc) to run, in order.")
+  var files: [String] = []
+
+  @Option(name: .customShort("e"), help: "Statements to run before any FILE (repeatable).")
+  var statements: [String] = []
+
+  @Option(help: "The global random seed.")
+  var seed: UInt64 = 0
+
+  @Option(help: "Worker threads for kernels and BLAS.")
+  var threads: Int?
+
+  @Option(name: .customLong("session"), help: "Parent directory for session folders.")
+  var sessionDirectory = "Sessions"
+
+  @Flag(name: .customLong("no-session"), help: "Do not record a session folder.")
+  var noSession = false
+
+  @Flag(help: "No banner and no progress lines.")
+  var quiet = false
+
+  @Flag(name: [.short, .long], help: "Start the interactive shell after running scripts.")
+  var interactive = false
+
+  func validate() throws {
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+  }
+
+  func run() throws {
+    Interrupt.install()
+    var options = LaunchOptions()
+    options.seed = seed
+    options.threads = threads
+    options.sessionParent = noSession ? nil : URL(fileURLWithPath: sessionDirectory)
+    options.quiet = quiet
+    options.stderrIsTerminal = isatty(STDERR_FILENO) == 1
+    let runner = Launcher.makeRunner(options)
+    let status = try runAll(runner)
+    if status != 0 { throw ExitCode(status) }
+  }
+
+  /// -e statements, then files, then the REPL or piped standard input.
+  private func runAll(_ runner: Runner) throws -> Int32 {
+    for (index, text) in statements.enumerated() {
+      let name = statements.count == 1 ? "<command-line>" : "<command-line:\(index + 1)>"
+      let status = Launcher.runScript(text, name: name, runner: runner)
+      if status != 0 || runner.interpreter.exitRequest != nil { return status }
+    }
+    for file in files {
+      guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+        let message = "ddcal: cannot read '\(file)'\n"
+        try? FileHandle.standardError.write(contentsOf: Data(message.utf8))
+        return 66
+      }
+      let status = Launcher.runScript(text, name: file, runner: runner)
+      if status != 0 || runner.interpreter.exitRequest != nil { return status }
+    }
+    let ranSomething = !statements.isEmpty || !files.isEmpty
+    if isatty(STDIN_FILENO) == 1 {
+      guard interactive || !ranSomething else { return 0 }
+      return Launcher.runInteractive(runner: runner, quiet: quiet)
+    }
+    guard !ranSomething else { return 0 }
+    let input = FileHandle.standardInput.readDataToEndOfFile()
+    return Launcher.runScript(
+      String(decoding: input, as: UTF8.self), name: "<stdin>", runner: runner)
+  }
+}
+
+DDCal.main()

@@ -1,0 +1,49 @@
+/// Built-in commands about the run itself: the global seed and the session folder.
+public enum SessionCommands: CommandProvider {
+  /// The session family's registry entries.
+  public static var commands: [Command] { [seed, session] }
+
+  static var seed: Command {
+    Command(
+      name: "seed", family: .session, summary: "Sets or shows the global random seed.",
+      discussion: """
+        Commands without their own seed= draw numbered streams from the global seed, so a \
+        script gives the same results on every run. Setting the seed restarts the numbering.
+        """,
+      parameters: [.positional("value", .int, optional: true, doc: "the new seed (≥ 0)")],
+      example: "seed 42"
+    ) { context in
+      guard context.arguments.isGiven("value") else {
+        context.output.line("seed \(context.settings.seed)")
+        return .none
+      }
+      let value = try context.arguments.int("value")
+      guard value >= 0 else { throw context.arguments.invalid("value", "must be ≥ 0") }
+      context.interpreter.setSeed(UInt64(value))
+      return .none
+    }
+  }
+
+  static var session: Command {
+    Command(
+      name: "session", family: .session, summary: "Names the session folder, or shows it.",
+      discussion:
+        "The folder becomes <date>-<time>-<name>; transcript.md and session.ddc move along.",
+      parameters: [.positional("name", .string, optional: true, doc: "a short name")],
+      example: "session \"fashion-sweep\""
+    ) { context in
+      let recorder = context.interpreter.sessions
+      guard context.arguments.isGiven("name") else {
+        let place = try recorder.current()?.directory.path ?? "not recording (--no-session)"
+        context.output.line(place)
+        return .none
+      }
+      let name = try context.arguments.string("name")
+      guard !name.isEmpty, !name.contains("/") else {
+        throw context.arguments.invalid("name", "must be non-empty and contain no '/'")
+      }
+      try recorder.name(name)
+      return .none
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/// A located error: a `ShellError`, where it happened, and any notes (clang's layout).
+public struct Diagnostic: Error, Sendable {
+  /// What went wrong.
+  public var error: ShellError
+  /// The culprit, underlined when rendered.
+  public var range: SourceRange
+  /// Extra context, such as the bracket an unclosed list was opened with.
+  public var notes: [Note]
+  /// True when parsing failed only because input ended (an open bracket or string): the REPL
+  /// then asks for another line instead of reporting (Lua's `<eof>` check).
+  public var isAtEndOfInput: Bool
+
+  /// Creates a diagnostic.
+  public init(
+    _ error: ShellError, at range: SourceRange, notes: [Note] = [], isAtEndOfInput: Bool = false
+  ) {
+    self.error = error
+    self.range = range
+    self.notes = notes
+    self.isAtEndOfInput = isAtEndOfInput
+  }
+
+  /// A secondary message, optionally pointing at its own range.
+  public struct Note: Sendable {
+    /// The note's text.
+    public var message: String
+    /// Where it points, if anywhere.
+    public var range: SourceRange?
+
+    /// Creates a note.
+    public init(_ message: String, at range: SourceRange? = nil) {
+      self.message = message
+      self.range = range
+    }
+  }
+}
+
+/// Renders diagnostics as text: the one place errors become words on the screen.
+///
+/// ```
+/// <repl:3>:1:7: error: unknown variable or command 'fmm'; did you mean 'fm'?
+/// train fmm fm.test
+///       ^~~
+/// ```
+public struct DiagnosticRenderer {
+  /// Looks up the text a range refers to, by source name.
+  private let sourceNamed: (String) -> Source?
+
+  /// A renderer that finds source lines through `sourceNamed`.
+  public init(sourceNamed: @escaping (String) -> Source?) {
+    self.sourceNamed = sourceNamed
+  }
+
+  /// A renderer for diagnostics about one source.
+  public init(source: Source) {
+    self.init(sourceNamed: { $0 == source.name ? source : nil })
+  }
+
+  /// The full text of `diagnostic`, ending with a newline.
+  public func render(_ diagnostic: Diagnostic) -> String {
+    if case .interrupted = diagnostic.error { return "\(diagnostic.error)\n" }
+    var text = header(diagnostic.range, "error", "\(diagnostic.error)")
+    text += excerpt(diagnostic.range)
+    for note in diagnostic.notes {
+      guard let range = note.range else {
+        text += "note: \(note.message)\n"
+        continue
+      }
+      text += header(range, "note", note.message) + excerpt(range)
+    }
+    return text
+  }
+
+  private func header(_ range: SourceRange, _ severity: String, _ message: String) -> String {
+    "\(range.sourceName):\(range.line):\(range.column): \(severity): \(message)\n"
+  }
+
+  /// The source line and a caret/tilde underline, clipped to that line.
+  private func excerpt(_ range: SourceRange) -> String {
+    guard let source = sourceNamed(range.sourceName) else { return "" }
+    let line = Array(source.lineText(range.line).unicodeScalars)
+    let start = max(0, range.column - 1)
+    let width = max(1, min(range.length, line.count - start))
+    var marker = ""
+    for i in 0..<start {
+      marker += i < line.count && line[i] == "\t" ? "\t" : " "
+    }
+    marker += "^" + String(repeating: "~", count: width - 1)
+    var lineText = String.UnicodeScalarView()
+    lineText.append(contentsOf: line)
+    return String(lineText) + "\n" + marker + "\n"
+  }
+}

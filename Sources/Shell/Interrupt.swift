@@ -1,0 +1,48 @@
+import Foundation
+import Synchronization
+
+/// Ctrl-C as a flag: the SIGINT handler only sets it, and long-running commands poll it at
+/// safe points (Lua's hook, sqlite's `seenInterrupt`).
+///
+/// A command loop calls `try Interrupt.check(at: "epoch \(e), step \(s)")` between steps;
+/// when Ctrl-C was pressed it throws `ShellError.interrupted`, which unwinds to the prompt
+/// with every binding kept. Engine modules cannot import Shell, so commands pass
+/// `{ try Interrupt.check(at: …) }` into engine loops as a closure.
+public enum Interrupt {
+  /// Set by the signal handler; `Atomic` is `~Copyable`, so it lives in a static.
+  private static let flag = Atomic<Bool>(false)
+
+  /// Installs the SIGINT handler. Call once, before reading input.
+  public static func install() {
+    // Touch the lazy global first so the handler never runs its initialiser.
+    _ = flag.load(ordering: .relaxed)
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { _ in
+      Interrupt.flag.store(true, ordering: .relaxed)
+    }
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = SA_RESTART
+    sigaction(SIGINT, &action, nil)
+  }
+
+  /// True when Ctrl-C was pressed since the last `clear()`.
+  public static var isRequested: Bool { flag.load(ordering: .relaxed) }
+
+  /// Throws `ShellError.interrupted(at: location)` if Ctrl-C was pressed, clearing the flag.
+  /// - Parameter location: where the work stopped, e.g. "epoch 3, step 41".
+  public static func check(at location: @autoclosure () -> String) throws {
+    if flag.exchange(false, ordering: .relaxed) {
+      throw ShellError.interrupted(at: location())
+    }
+  }
+
+  /// Forgets a pending Ctrl-C (the REPL does this before each statement).
+  public static func clear() {
+    flag.store(false, ordering: .relaxed)
+  }
+
+  /// Sets the flag as if Ctrl-C had been pressed (for tests).
+  public static func request() {
+    flag.store(true, ordering: .relaxed)
+  }
+}

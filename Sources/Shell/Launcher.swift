@@ -1,0 +1,66 @@
+import Foundation
+import TensorCore
+
+/// Process-level options, as parsed from the command line by the ddcal executable.
+public struct LaunchOptions {
+  /// The global seed (`--seed`).
+  public var seed: UInt64 = 0
+  /// Worker threads for kernels and BLAS (`--threads`); nil keeps the defaults.
+  public var threads: Int?
+  /// Parent directory for session folders (`--session`); nil disables recording.
+  public var sessionParent: URL? = URL(fileURLWithPath: "Sessions")
+  /// `--quiet`: no banner, no progress lines.
+  public var quiet = false
+  /// True when standard error is a terminal (progress redraws in place).
+  public var stderrIsTerminal = false
+
+  /// Default options.
+  public init() {}
+}
+
+/// Wires the pieces together for the executable: settings, interpreter, script and REPL runs.
+public enum Launcher {
+  /// Applies process-wide settings and builds a runner with the standard registry.
+  public static func makeRunner(_ options: LaunchOptions, output: Output = .standard()) -> Runner {
+    if let threads = options.threads {
+      Parallel.threads = threads
+      Gemm.setThreads(threads)
+    }
+    let progress: ProgressStyle =
+      options.quiet
+      ? .silent : (options.stderrIsTerminal ? .terminal(interval: 0.1) : .lines(interval: 10))
+    let settings = ShellSettings(seed: options.seed, quiet: options.quiet, progressStyle: progress)
+    let interpreter = Interpreter(registry: .standard, settings: settings, output: output)
+    let sessions = SessionRecorder(
+      parentDirectory: options.sessionParent,
+      seed: { [weak interpreter] in
+        interpreter?.settings.seed ?? options.seed
+      })
+    interpreter.attach(sessions)
+    return Runner(interpreter: interpreter)
+  }
+
+  /// Runs `text` as a script named `name`.
+  /// - Returns: 0 on success, 65 for a syntax error, 70 for a runtime error, 130 when
+  ///   interrupted, or the status given to `quit`.
+  public static func runScript(_ text: String, name: String, runner: Runner) -> Int32 {
+    runner.run(Source(name: name, text: text)).exitStatus
+  }
+
+  /// Runs the interactive shell on the terminal until Ctrl-D or `quit`.
+  public static func runInteractive(runner: Runner, quiet: Bool) -> Int32 {
+    let interpreter = runner.interpreter
+    if !quiet {
+      interpreter.output.write(
+        "ddcal \(ShellInfo.version): type 'help' for commands, Ctrl-D to quit\n")
+    }
+    let reader = EditLineReader(historyPath: EditLineReader.defaultHistoryPath) { line, cursor in
+      Completer(registry: interpreter.registry, environment: interpreter.environment)
+        .complete(line, cursor: cursor)
+    }
+    runner.startsInterruptsOnNewLine = true
+    let status = REPL(runner: runner, reader: reader).run()
+    if interpreter.exitRequest == nil { interpreter.output.write("\n") }
+    return status
+  }
+}

@@ -1,0 +1,47 @@
+/// An engine object the shell can hold in a variable: a dataset, model, result or figure.
+///
+/// The shell knows objects only through this protocol. Fields are read with `value.name`;
+/// methods are registry-style `Command`s called as `value.name args…`, with the object
+/// available as `context.receiver`. Most requirements have defaults, so the smallest
+/// conformance is `typeName` plus `summary`.
+///
+/// ```swift
+/// final class EvalResult: ShellObject {
+///   var typeName: String { "result" }
+///   var summary: String { "accuracy 0.873, nll 0.412, ece 0.031" }
+///   var fieldNames: [String] { ["accuracy", "nll", "ece"] }
+///   func field(_ name: String) throws -> Value? {
+///     switch name {
+///     case "accuracy": return .float(accuracy)
+///     …
+///     default: return nil
+///     }
+///   }
+/// }
+/// ```
+public protocol ShellObject: AnyObject {
+  /// Lower-case type name used by `vars`, parameter types and messages: "dataset", "model".
+  var typeName: String { get }
+  /// One line for `vars` and lists: "fashion-mnist train: 60000 × [1, 28, 28], 10 classes".
+  var summary: String { get }
+  /// What a bare expression prints; may span lines (a table). Defaults to `summary`.
+  var display: String { get }
+  /// Names accepted by `field(_:)`, for completion and "did you mean".
+  var fieldNames: [String] { get }
+  /// The field `name`, or nil when there is no such field.
+  /// - Throws: when computing the field fails (it is then reported at the field access).
+  func field(_ name: String) throws -> Value?
+  /// Commands callable as `value.name args…`; the receiver is `context.receiver`.
+  var methods: [Command] { get }
+}
+
+extension ShellObject {
+  /// Defaults to `summary`.
+  public var display: String { summary }
+  /// No fields by default.
+  public var fieldNames: [String] { [] }
+  /// No fields by default.
+  public func field(_ name: String) throws -> Value? { nil }
+  /// No methods by default.
+  public var methods: [Command] { [] }
+}

@@ -1,0 +1,160 @@
+import Shell
+import Testing
+
+extension ShellTestSuite {
+  /// Table-driven rendered diagnostics (argument-parser's ErrorMessageTests): input typed at
+  /// the prompt as entry `<repl:1>`, and the exact text printed.
+  @Suite struct DiagnosticTests {
+    struct Case: CustomTestStringConvertible {
+      var id: String
+      var setup: String = ""
+      var input: String
+      var expected: String
+      var testDescription: String { id }
+    }
+
+    static let cases: [Case] = [
+      Case(
+        id: "unknown command", input: "trian net fm.train",
+        expected: """
+          <repl:1>:1:1: error: unknown command 'trian'; did you mean 'train'?
+          trian net fm.train
+          ^~~~~
+
+          """),
+      Case(
+        id: "unknown variable", setup: "fm = load mnist", input: "convnet fmm depth=3",
+        expected: """
+          <repl:1>:1:9: error: unknown variable or command 'fmm'; did you mean 'fm'?
+          convnet fmm depth=3
+                  ^~~
+
+          """),
+      Case(
+        id: "unknown option", setup: "fm = load mnist", input: "convnet fm  dpeth=3",
+        expected: """
+          <repl:1>:1:13: error: 'convnet' has no option 'dpeth'; did you mean 'depth='?
+          convnet fm  dpeth=3
+                      ^~~~~
+
+          """),
+      Case(
+        id: "wrong type", setup: "fm = load mnist", input: "convnet fm depth=\"3\"",
+        expected: """
+          <repl:1>:1:18: error: option 'depth' of 'convnet' expects int, got string "3"
+          convnet fm depth="3"
+                           ^~~
+
+          """),
+      Case(
+        id: "missing argument with usage", setup: "fm = load mnist\nnet = convnet fm",
+        input: "train net",
+        expected: """
+          <repl:1>:1:1: error: 'train' is missing its argument 'data'
+          train net
+          ^~~~~~~~~
+          note: usage: train MODEL DATA [epochs=INT] [lr=FLOAT] [optimizer=sgd|adam] \
+          [interrupt_at=INT]
+
+          """),
+      Case(
+        id: "unclosed bracket points at both ends", input: "x = [1, 2; y",
+        expected: """
+          <repl:1>:1:10: error: expected ']' to close '[', found ';'
+          x = [1, 2; y
+                   ^
+          <repl:1>:1:5: note: to match this '['
+          x = [1, 2; y
+              ^
+
+          """),
+      Case(
+        id: "tabs keep the caret aligned", input: "\tx = 1 +* 2",
+        expected:
+          "<repl:1>:1:9: error: expected an expression, found '*'\n\tx = 1 +* 2\n\t       ^\n"),
+      Case(
+        id: "hyphen note", setup: "a = 1\nb = 2", input: "a-b",
+        expected: """
+          <repl:1>:1:1: error: unknown variable or command 'a-b'
+          a-b
+          ^~~
+          note: '-' between letters joins a name; to subtract, write 'a - b'
+
+          """),
+      Case(
+        id: "field on a value", input: "(1:3).lenght",
+        expected: """
+          <repl:1>:1:7: error: range has no field 'lenght'
+          (1:3).lenght
+                ^~~~~~
+
+          """),
+      Case(
+        id: "operand types", input: "[1] * 2",
+        expected: """
+          <repl:1>:1:1: error: operator '*' cannot combine list and int
+          [1] * 2
+          ^~~~~~~
+
+          """),
+      Case(
+        id: "command without parentheses in an expression", input: "x = 1 + zeros [2]",
+        expected: """
+          <repl:1>:1:15: error: expected ';' or a new line, found '['
+          x = 1 + zeros [2]
+                        ^
+          note: inside an expression, a command call needs parentheses: '(zeros …)'
+
+          """),
+      Case(
+        id: "interrupt", setup: "fm = load mnist\nnet = convnet fm",
+        input: "train net fm epochs=2 interrupt_at=14",
+        expected: "interrupted at epoch 2, step 4\n"),
+    ]
+
+    @Test(arguments: cases)
+    func rendered(_ testCase: Case) {
+      let harness = Harness()
+      if !testCase.setup.isEmpty {
+        let setup = harness.script(testCase.setup)
+        #expect(setup.outcome == .success, "setup: \(setup.err)")
+      }
+      let result = harness.script(testCase.input, name: "<repl:1>")
+      #expect(result.err == testCase.expected)
+    }
+
+    @Test func multilineRangeIsClippedToItsFirstLine() {
+      let source = Source(name: "m", text: "abc\ndef")
+      let range = SourceRange(sourceName: "m", line: 1, column: 2, length: 6, offset: 1)
+      let text = DiagnosticRenderer(source: source).render(Diagnostic(.divisionByZero, at: range))
+      #expect(text == "m:1:2: error: division by zero\nabc\n ^~\n")
+    }
+
+    @Test func everyErrorHasAMessageAndCategory() {
+      let errors: [ShellError] = [
+        .unexpectedCharacter("@"), .unterminatedString, .invalidEscape("q"),
+        .malformedNumber("1e"), .expected("x", found: "y"),
+        .unclosed(opener: "(", closer: ")", found: "end of input"), .invalidAssignmentTarget,
+        .unknownVariable("v", suggestion: nil), .unknownCommand("c", suggestion: "d"),
+        .unknownField(type: "t", field: "f", suggestion: nil),
+        .unknownMethod(type: "t", method: "m", suggestion: nil),
+        .unknownOption(command: "c", option: "o", suggestion: nil), .notACommand("n", type: "int"),
+        .assignmentToCommand("c"), .typeMismatch(expected: "int", found: "float", context: "x"),
+        .invalidChoice("a", context: "c", choices: ["b"], suggestion: nil),
+        .missingArgument(command: "c", parameter: "p"), .tooManyArguments(command: "c", maximum: 1),
+        .duplicateArgument(command: "c", parameter: "p"),
+        .invalidArgument(command: "c", parameter: "p", reason: "r"),
+        .invalidOperands(operator: "+", lhs: "a", rhs: "b"), .divisionByZero, .overflow,
+        .indexOutOfRange(index: 3, count: 2), .invalidRange("r"),
+        .commandFailed(command: "c", message: "m"), .io(path: "p", message: "m"), .failed("m"),
+        .interrupted(at: "step 1"),
+      ]
+      for error in errors {
+        #expect(!error.description.isEmpty && !error.description.contains("internal error"))
+      }
+      #expect(ShellError.unterminatedString.category.exitStatus == 65)
+      #expect(ShellError.divisionByZero.category.exitStatus == 70)
+      #expect(ShellError.interrupted(at: "").category.exitStatus == 130)
+    }
+  }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+
+extension ShellTestSuite {
+  /// Runs the built `ddcal` executable (Lua's testes/main.lua, argument-parser's example tests).
+  @Suite struct EndToEndTests {
+    /// The ddcal binary: `$DDCAL_EXECUTABLE`, or next to the running test bundle in
+    /// `<scratch>/<triple>/<config>/` (so debug, release and --scratch-path all work).
+    static let executable: URL? = {
+      let environment = ProcessInfo.processInfo.environment
+      if let path = environment["DDCAL_EXECUTABLE"] { return URL(fileURLWithPath: path) }
+      var starts = [Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0])]
+      if let executable = Bundle.main.executableURL { starts.append(executable) }
+      for start in starts {
+        var directory = start.standardizedFileURL
+        for _ in 0..<4 {
+          directory = directory.deletingLastPathComponent()
+          let candidate = directory.appendingPathComponent("ddcal")
+          if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+      }
+      return nil
+    }()
+
+    struct Run {
+      var status: Int32
+      var out: String
+      var err: String
+    }
+
+    /// Runs ddcal with `arguments` and `input` on standard input, in `directory`.
+    static func ddcal(_ arguments: [String], input: String = "", in directory: URL? = nil) throws
+      -> Run
+    {
+      let binary = try #require(executable, "build the ddcal product first (swift build)")
+      let process = Process()
+      process.executableURL = binary
+      process.arguments = arguments
+      if let directory { process.currentDirectoryURL = directory }
+      var environment = ProcessInfo.processInfo.environment
+      environment["DDCAL_HISTORY"] = "/dev/null"
+      process.environment = environment
+      let stdin = Pipe()
+      let stdout = Pipe()
+      let stderr = Pipe()
+      process.standardInput = stdin
+      process.standardOutput = stdout
+      process.standardError = stderr
+      try process.run()
+      stdin.fileHandleForWriting.write(Data(input.utf8))
+      try stdin.fileHandleForWriting.close()
+      let out = stdout.fileHandleForReading.readDataToEndOfFile()
+      let err = stderr.fileHandleForReading.readDataToEndOfFile()
+      process.waitUntilExit()
+      return Run(
+        status: process.terminationStatus, out: String(decoding: out, as: UTF8.self),
+        err: String(decoding: err, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() throws -> URL {
+      let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("ddcal-e2e-\(UUID().uuidString)")
+      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+      return url
+    }
+
+    @Test func executableIsFound() {
+      #expect(Self.executable != nil)
+    }
+
+    @Test func commandLineStatements() throws {
+      let run = try Self.ddcal(["--no-session", "-e", "x = 6 * 7; print \"x is\" x", "-e", "x"])
+      #expect(run.status == 0)
+      #expect(run.out == "x is 42\n42\n")
+      #expect(run.err == "")
+    }
+
+    @Test func pipedStandardInputRunsAsAScript() throws {
+      let run = try Self.ddcal(["--no-session"], input: "xs = [1,\n 2]\nprint xs.count\n")
+      #expect(run.status == 0)
+      #expect(run.out == "2\n")
+    }
+
+    @Test(arguments: [
+      ("print 1\nprint (1 +\n", Int32(65), ""),
+      ("print 1\nx = ]\nprint 2\n", 65, ""),
+      ("print 1\nprint nope\nprint 2\n", 70, "1\n"),
+      ("print 1\nquit 3\nprint 2\n", 3, "1\n"),
+      ("exit\n", 0, ""),
+    ])
+    func exitStatuses(_ script: String, _ status: Int32, _ output: String) throws {
+      let run = try Self.ddcal(["--no-session"], input: script)
+      #expect(run.status == status)
+      #expect(run.out == output)
+      #expect(status == 0 || status == 3 || run.err.contains("<stdin>:"))
+    }
+
+    @Test func scriptFilesAndMissingFiles() throws {
+      let directory = try Self.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let script = directory.appendingPathComponent("a.ddc")
+      try "seed\nprint 1 + 1\n".write(to: script, atomically: true, encoding: .utf8)
+      let run = try Self.ddcal(["--no-session", "--seed", "5", script.path])
+      #expect(run.status == 0)
+      #expect(run.out == "seed 5\n2\n")
+      let missing = try Self.ddcal([
+        "--no-session", directory.appendingPathComponent("nope.ddc").path,
+      ])
+      #expect(missing.status == 66)
+    }
+
+    @Test func sessionFolderIsWrittenAndReplays() throws {
+      let directory = try Self.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let sessions = directory.appendingPathComponent("S")
+      let input = "session \"demo\"\nx = 2\nhelp seed\nprint x * 21\nprint nope\n"
+      let run = try Self.ddcal(["--session", sessions.path, "--seed", "9"], input: input)
+      #expect(run.status == 70)
+      let folders = try FileManager.default.contentsOfDirectory(atPath: sessions.path)
+      #expect(folders.count == 1)
+      let folder = try #require(folders.first)
+      #expect(folder.hasSuffix("-demo"))
+      let base = sessions.appendingPathComponent(folder)
+      let script = try String(
+        contentsOf: base.appendingPathComponent("session.ddc"), encoding: .utf8)
+      #expect(script.hasSuffix("seed 9\nsession \"demo\"\nx = 2\nprint x * 21\n"))
+      let transcript = try String(
+        contentsOf: base.appendingPathComponent("transcript.md"), encoding: .utf8)
+      #expect(transcript.contains("```ddcal\nprint x * 21\n```\n\n```text\n42\n```\n"))
+      #expect(transcript.contains("unknown variable or command 'nope'"))
+      let replay = try Self.ddcal(["--no-session", base.appendingPathComponent("session.ddc").path])
+      #expect(replay.status == 0)
+      #expect(replay.out == "42\n")
+    }
+
+    @Test func versionAndHelp() throws {
+      let version = try Self.ddcal(["--version"])
+      #expect(version.status == 0 && version.out == "0.1.0\n")
+      let help = try Self.ddcal(["--help"])
+      #expect(help.status == 0 && help.out.contains("--no-session"))
+      let bad = try Self.ddcal(["--threads", "0"])
+      #expect(bad.status == 64)
+    }
+  }
+}

@@ -1,0 +1,204 @@
+import Shell
+import TensorCore
+import Testing
+
+extension ShellTestSuite {
+  @Suite struct InterpreterTests {
+    // MARK: - The extension API, as the engine will use it
+
+    final class Counter: ShellObject {
+      var count = 0
+      var typeName: String { "counter" }
+      var summary: String { "counter at \(count)" }
+      var fieldNames: [String] { ["count"] }
+      func field(_ name: String) throws -> Value? { name == "count" ? .int(count) : nil }
+      var methods: [Command] {
+        [
+          Command(
+            name: "bump", family: .core, summary: "Adds to the counter.",
+            parameters: [.keyword("by", .int, default: .int(1), doc: "step")],
+            example: "c.bump by=2"
+          ) { context in
+            guard let counter = context.receiver?.object(as: Counter.self) else { return .none }
+            counter.count += try context.arguments.int("by")
+            return .none
+          }
+        ]
+      }
+    }
+
+    enum CounterCommands: CommandProvider {
+      static var commands: [Command] {
+        [
+          Command(
+            name: "counter", family: .analyze, summary: "Makes a counter.",
+            parameters: [.positional("start", .int, default: .int(0), doc: "first value")],
+            example: "c = counter 3"
+          ) { context in
+            let counter = Counter()
+            counter.count = try context.arguments.int("start")
+            return .object(counter)
+          },
+          Command(
+            name: "half", family: .analyze, summary: "Returns half of a number.",
+            parameters: [.positional("x", .float, doc: "the number")], example: "half 3"
+          ) { context in .float(try context.arguments.float("x") / 2) },
+        ]
+      }
+    }
+
+    static func harness() -> Harness {
+      var registry = Harness.registry()
+      registry.register(CounterCommands.self)
+      return Harness(registry: registry)
+    }
+
+    @Test func registeredFamilyWorksEndToEnd() {
+      let harness = Self.harness()
+      let result = harness.repl("c = counter 3\nc.bump by=2\nc.bump\nc.count\nc\nhalf 3\nhalf c")
+      #expect(result.out == "6\ncounter at 6\n1.5\n")
+      #expect(result.err.contains("argument 'x' of 'half' expects float, got counter"))
+      #expect(HelpFormatter.overview(harness.interpreter.registry).contains("Analysis\n  counter"))
+    }
+
+    @Test func laterRegistrationReplacesEarlier() {
+      var registry = CommandRegistry.standard
+      let before = registry.commands.count
+      registry.register(
+        Command(name: "quit", family: .core, summary: "replaced", example: "quit") { _ in .none })
+      #expect(registry.commands.count == before)
+      #expect(registry.command(named: "quit")?.summary == "replaced")
+      #expect(registry.command(named: "exit") == nil)
+    }
+
+    // MARK: - Printing rules
+
+    @Test func callsPrintTheirResultOnlyWhenSilent() {
+      let harness = Self.harness()
+      #expect(harness.repl("half 5").out == "2.5\n")
+      #expect(harness.repl("x = half 5").out == "")
+      #expect(harness.repl("print 1").out == "1\n")
+      #expect(harness.repl("seed").out == "seed 0\n")
+    }
+
+    @Test(arguments: [
+      (Value.float(6), "6.0"), (.float(0.1), "0.1"), (.float(1e-7), "1e-07"),
+      (.float(.nan), "nan"), (.float(-.infinity), "-inf"), (.int(-3), "-3"),
+      (.string("a\"b\n"), "\"a\\\"b\\n\""), (.bool(false), "false"), (.none, ""),
+      (
+        .list((1...25).map { .int($0) }),
+        "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, … (25 items)]"
+      ),
+    ])
+    func formatting(_ value: Value, _ text: String) {
+      #expect(ValueFormatter.display(value) == text)
+    }
+
+    @Test func printUsesPlainStrings() {
+      #expect(ValueFormatter.plain(.string("a b")) == "a b")
+      #expect(ValueFormatter.bytes(3 * 1024 * 1024) == "3.0 MiB")
+    }
+
+    // MARK: - Operators
+
+    @Test(arguments: [
+      ("7 // 2", nil), ("-7 % 3", "2"), ("7 % -3", "-2"), ("7.5 % 2", "1.5"),
+      ("2 ^ 62", "4611686018427387904"), ("2 ^ 63", nil), ("-(-9223372036854775807 - 1)", nil),
+      ("[1, 2] == [1, 2.0]", "true"), ("[1] == [1, 2]", "false"), ("\"a\" < \"b\"", "true"),
+      ("1 < \"a\"", nil), ("not 1", nil), ("1 and true", nil), ("false and 1", "false"),
+      ("true or 1", "true"), ("(1:3) == [1, 2, 3]", "true"), ("3 / 2 * 2", "3.0"),
+    ])
+    func operators(_ input: String, _ expected: String?) {
+      let result = Self.harness().script(input)
+      if let expected {
+        #expect(result.out == expected + "\n", "\(input): \(result.err)")
+      } else {
+        #expect(result.outcome == .failure(input == "7 // 2" ? .syntax : .runtime), "\(input)")
+      }
+    }
+
+    @Test func listsBuiltInALoopStayShallow() {
+      let result = Self.harness().repl("x = []\nfor i in 1:100 { x = [x] }\ni")
+      #expect(result.err.contains("lists nest at most 64 deep"))
+      #expect(result.out == "64\n")
+    }
+
+    // MARK: - Environment and settings
+
+    @Test func environmentKeepsBindingOrder() {
+      var environment = Environment()
+      environment.bind("b", to: .int(1))
+      environment.bind("a", to: .int(2))
+      environment.bind("b", to: .int(3))
+      #expect(environment.names == ["b", "a"])
+      let removed = environment.remove("b")
+      let removedAgain = environment.remove("b")
+      #expect(removed && !removedAgain)
+      #expect(environment.names == ["a"])
+    }
+
+    @Test func echoPrintsStatementsBeforeRunning() {
+      let harness = Self.harness()
+      #expect(
+        harness.repl("echo on\nx = 1; print x\necho off\nprint 2").out
+          == "x = 1\nprint x\n1\necho off\n2\n")
+    }
+
+    @Test func quitStopsTheEntry() {
+      let harness = Self.harness()
+      let result = harness.script("print 1; quit 4; print 2")
+      #expect(result.outcome == .exit(4))
+      #expect(result.out == "1\n")
+      #expect(harness.script("quit 300").err.contains("must be between 0 and 255"))
+    }
+
+    @Test func seededStreamsAreReproducible() {
+      let first = Self.harness()
+      let second = Self.harness()
+      let script = "a = randn [3]\nb = randn [3]\nprint a == b"
+      #expect(first.repl(script).out == "false\n")
+      second.repl(script)
+      first.repl("seed 0\nc = randn [3]")
+      #expect(first.repl("c == a").out == "true\n")
+    }
+
+    @Test func loopsStopOnInterrupt() {
+      let harness = Self.harness()
+      let result = harness.repl(
+        "fm = load mnist\nnet = convnet fm\nfor i in 1:5 { train net fm interrupt_at=1 }\ni")
+      #expect(result.err == "interrupted at epoch 1, step 1\n")
+      #expect(result.out == "1\n")
+    }
+
+    // MARK: - Help
+
+    @Test func helpShowsUsageParametersAndExample() {
+      let harness = Self.harness()
+      let text = harness.repl("help train").out
+      #expect(
+        text == """
+          usage: train MODEL DATA [epochs=INT] [lr=FLOAT] [optimizer=sgd|adam] [interrupt_at=INT]
+
+          Trains a model.
+
+          Parameters:
+            model          model            required               the network
+            data           dataset          required               training data
+            epochs=        int              default 1      epochs  passes over data
+            lr=            float            default 0.01           learning rate
+            optimizer=     'sgd' or 'adam'  default "sgd"          update
+            interrupt_at=  int              default -1             test hook: simulate Ctrl-C
+
+          Example:
+            train net fm.train epochs=5 lr=0.01
+
+          """)
+      let overview = harness.repl("help").out
+      let order = ["Core", "Session", "Tensors", "Data", "Models", "Training"].compactMap {
+        overview.range(of: "\n\($0)\n")?.lowerBound
+      }
+      #expect(order.count == 6 && order == order.sorted())
+      #expect(harness.repl("help quit").out.contains("Aliases: exit"))
+    }
+  }
+}
