@@ -46,7 +46,7 @@ let libraries: [Target] = [
   .target(name: "Plot", dependencies: ["TensorCore", "CCairo", "CPNG"], swiftSettings: optimized),
   .target(
     name: "Shell",
-    dependencies: ["TensorCore", "CEditLine"],
+    dependencies: ["Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore", "CEditLine"],
     swiftSettings: optimized),
 ]
 

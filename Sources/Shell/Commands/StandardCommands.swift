@@ -10,9 +10,9 @@ extension CommandRegistry {
     CoreCommands.self,
     SessionCommands.self,
     TensorCommands.self,
-    // Engine families register here: DataCommands.self, ModelCommands.self,
-    // TrainCommands.self, DistillCommands.self, CalibrateCommands.self, AnalyzeCommands.self,
-    // PlotCommands.self.
+    DataCommands.self,
+    ModelCommands.self,
+    TrainCommands.self,
   ]
 
   /// A registry holding every family in `providers`.

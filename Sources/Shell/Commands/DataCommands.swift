@@ -1,0 +1,86 @@
+import Datasets
+import Foundation
+import NN
+import TensorCore
+
+/// Loading and saving data, models and tensors.
+public enum DataCommands: CommandProvider {
+  public static var commands: [Command] { [load, save] }
+
+  static let builtinSets = ["fashion-mnist", "cifar10", "cifar100"]
+
+  static var load: Command {
+    Command(
+      name: "load", family: .data, summary: "Loads a dataset, a saved model or a .npy/.npz file.",
+      discussion: """
+        fashion-mnist reads Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist,
+        or path=); cifar10 and cifar100 read the binary batches under path=. Images are
+        normalised with the reference constants (SPEC §3). A .npz written by `save` comes back
+        as what was saved (model or dataset); other .npz/.npy files load as tensors.
+        """,
+      parameters: [
+        .positional(
+          "source", .oneOf([.choice(builtinSets), .path]),
+          doc: "fashion-mnist, cifar10, cifar100, or a file path"),
+        .keyword("path", .path, doc: "directory holding the dataset files"),
+      ],
+      example: "fm = load fashion-mnist"
+    ) { context in
+      let source = try context.arguments.string("source")
+      let directory = context.arguments.isGiven("path") ? try context.arguments.string("path") : nil
+      do {
+        return try loadSource(source, directory: directory)
+      } catch let error as ShellError {
+        throw error
+      } catch {
+        throw context.arguments.invalid("source", "\(error)")
+      }
+    }
+  }
+
+  static func loadSource(_ source: String, directory: String?) throws -> Value {
+    switch source {
+    case "fashion-mnist":
+      let (train, test) = try FashionMNIST.load(directory: directory ?? FashionMNIST.defaultDirectory)
+      return .object(DataSplitsObject(name: "fashion-mnist", train: train, test: test))
+    case "cifar10", "cifar100":
+      guard let directory else {
+        throw ShellError.failed("\(source) needs path= (the folder with the binary batches)")
+      }
+      let (train, test) =
+        source == "cifar10"
+        ? try CIFAR10.load(directory: directory) : try CIFAR100.load(directory: directory)
+      return .object(DataSplitsObject(name: source, train: train, test: test))
+    default:
+      return try Archive.load(path: source)
+    }
+  }
+
+  static var save: Command {
+    Command(
+      name: "save", family: .data, summary: "Saves a model, dataset, result or tensor (.npz/.npy).",
+      discussion: """
+        Models keep their parameter names, architecture and temperature; datasets their images,
+        labels and class names; results their logits and labels. numpy reads every file
+        (np.load). Writes are atomic: a crash never leaves a half-written file.
+        """,
+      parameters: [
+        .positional("value", .any, doc: "what to save"),
+        .positional("path", .path, doc: "destination (.npz, or .npy for a tensor)"),
+      ],
+      example: "save net \"net.npz\""
+    ) { context in
+      let path = try context.arguments.string("path")
+      guard let value = context.arguments["value"] else { return .none }
+      do {
+        try Archive.save(value, to: path)
+      } catch let error as ShellError {
+        throw error
+      } catch {
+        throw context.arguments.invalid("path", "\(error)")
+      }
+      context.output.line("saved \(value.typeName) to \(path)")
+      return .none
+    }
+  }
+}

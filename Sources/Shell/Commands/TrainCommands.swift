@@ -1,0 +1,174 @@
+import Datasets
+import Foundation
+import NN
+import Optim
+import TensorCore
+import Training
+
+/// Training and evaluating networks.
+public enum TrainCommands: CommandProvider {
+  public static var commands: [Command] { [train, eval] }
+
+  static var train: Command {
+    Command(
+      name: "train", family: .train, summary: "Trains a model with SGD (momentum, weight decay).",
+      discussion: """
+        The reference recipe (SPEC §2): SGD momentum 0.9, weight decay 5e-4, batch 256,
+        lr ×0.1 after half the epochs (schedule=step) with the momentum reset. Train-time
+        calibration baselines: loss=ls (label smoothing ε = smoothing, on log-probabilities),
+        loss=focal (γ = gamma; 3 as in Mukhoti et al. 2020), mixup=α (λ ~ Beta(α, α), mixed
+        before augmentation). Ctrl-C stops after the current step and keeps the model as
+        trained so far. A NaN or infinite loss stops with the epoch and step.
+        """,
+      parameters: [
+        .positional("model", .object("model"), doc: "the network (trained in place)"),
+        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "training images"),
+        .keyword("epochs", .int, default: .int(5), unit: "epochs", doc: "passes over the data"),
+        .keyword("lr", .float, default: .float(0.01), doc: "learning rate"),
+        .keyword("batch", .int, default: .int(256), unit: "images", doc: "minibatch size"),
+        .keyword("momentum", .float, default: .float(0.9), doc: "SGD momentum"),
+        .keyword("wd", .float, default: .float(5e-4), doc: "weight decay"),
+        .keyword(
+          "schedule", .choice(["step", "constant"]), default: .string("step"),
+          doc: "lr ×0.1 after half the epochs, or constant"),
+        .keyword(
+          "loss", .choice(["ce", "ls", "focal"]), default: .string("ce"),
+          doc: "cross-entropy, label smoothing or focal loss"),
+        .keyword("smoothing", .float, default: .float(0.1), doc: "label smoothing ε (loss=ls)"),
+        .keyword("gamma", .float, default: .float(3), doc: "focal loss γ (loss=focal)"),
+        .keyword("mixup", .float, default: .float(0), doc: "mixup α; 0 disables mixup"),
+        .keyword("seed", .int, doc: "shuffling/mixup seed"),
+      ],
+      example: "train net fm.train epochs=5 lr=0.01 batch=256"
+    ) { context in
+      try runTraining(context)
+    }
+  }
+
+  static func trainingOptions(_ args: Arguments, seed: UInt64) throws -> TrainingOptions {
+    let epochs = try args.int("epochs")
+    let batch = try args.int("batch")
+    guard epochs >= 1 else { throw args.invalid("epochs", "must be at least 1") }
+    guard batch >= 1 else { throw args.invalid("batch", "must be at least 1") }
+    let objective: Objective
+    switch try args.string("loss") {
+    case "ls": objective = .labelSmoothing(epsilon: Float(try args.float("smoothing")))
+    case "focal": objective = .focal(gamma: Float(try args.float("gamma")))
+    default: objective = .crossEntropy
+    }
+    let mixup = try args.float("mixup")
+    guard mixup >= 0 else { throw args.invalid("mixup", "α must be ≥ 0") }
+    return TrainingOptions(
+      epochs: epochs, batchSize: batch, learningRate: Float(try args.float("lr")),
+      momentum: Float(try args.float("momentum")), weightDecay: Float(try args.float("wd")),
+      schedule: try args.string("schedule") == "step" ? .stepAtHalf(factor: 0.1) : .constant,
+      objective: objective, mixupAlpha: mixup > 0 ? Float(mixup) : nil, seed: seed)
+  }
+
+  static func runTraining(_ context: CommandContext) throws -> Value {
+    let args = context.arguments
+    guard let model = args["model"]?.object(as: ModelObject.self),
+      let data = args["data"]?.trainingDataset
+    else { return .none }
+    var rng = try context.randomStream()
+    let options = try trainingOptions(args, seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
+    let steps = (data.count + options.batchSize - 1) / options.batchSize
+    let bar = context.progress("train", total: options.epochs * steps, unit: "step")
+    do {
+      let records = try Trainer(options: options).train(
+        model.model, images: data.images, labels: data.labels,
+        progress: { p in
+          bar.update(
+            p.epoch * p.stepsPerEpoch + p.step + 1,
+            status: String(
+              format: "epoch %d/%d loss %.4f acc %.3f %.0f img/s", p.epoch + 1, p.epochs, p.loss,
+              p.accuracy, p.imagesPerSecond))
+        }, shouldStop: { Interrupt.isRequested })
+      bar.finish()
+      model.temperature = 1
+      return .object(HistoryObject(records))
+    } catch let error as TrainingError {
+      bar.finish()
+      switch error {
+      case .interrupted(let epoch, let step):
+        throw ShellError.interrupted(at: "epoch \(epoch + 1), step \(step + 1)")
+      case .invalidInput(let message): throw args.invalid("data", message)
+      case .nonFinite: throw ShellError.commandFailed(command: "train", message: "\(error)")
+      }
+    }
+  }
+
+  static var eval: Command {
+    Command(
+      name: "eval", family: .train,
+      summary: "Evaluates a model: accuracy, NLL and ECE on a dataset.",
+      discussion: """
+        Uses the model's temperature (1 unless calibrated). ECE uses 15 equal-width bins closed
+        on the right (Guo et al. 2017); the result keeps the logits for later analysis.
+        """,
+      parameters: [
+        .positional("model", .object("model"), doc: "the network"),
+        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "labelled images"),
+        .keyword("batch", .int, default: .int(256), unit: "images", doc: "evaluation batch size"),
+      ],
+      example: "r = eval net fm.test"
+    ) { context in
+      let args = context.arguments
+      guard let model = args["model"]?.object(as: ModelObject.self) else { return .none }
+      let data: Dataset
+      if let splits = args["data"]?.object(as: DataSplitsObject.self) {
+        data = splits.test
+      } else if let d = args["data"]?.trainingDataset {
+        data = d
+      } else {
+        return .none
+      }
+      try checkFits(model, data, args)
+      let batch = try args.int("batch")
+      guard batch >= 1 else { throw args.invalid("batch", "must be at least 1") }
+      let result = Evaluation.evaluate(
+        model.model, images: data.images, labels: data.labels, batchSize: batch,
+        temperature: model.temperature)
+      let ece = expectedCalibrationError(
+        result.logits, result.labels, temperature: model.temperature, bins: 15)
+      return .object(
+        EvaluationObject(result, ece: ece, dataName: data.name, temperature: model.temperature))
+    }
+  }
+
+  static func checkFits(_ model: ModelObject, _ data: Dataset, _ args: Arguments) throws {
+    let c = model.model.config
+    guard data.imageShape == [c.channels, c.height, c.width], data.classCount <= c.classes else {
+      throw args.invalid(
+        "data",
+        "images \(data.imageShape) with \(data.classCount) classes do not fit the model's input "
+          + "\([c.channels, c.height, c.width]) with \(c.classes) classes")
+    }
+  }
+
+  /// ECE with equal-width bins closed on the right: Σ_b (n_b/N)·|acc_b − conf_b|.
+  static func expectedCalibrationError(
+    _ logits: NDArray, _ labels: [Int], temperature: Float, bins: Int
+  ) -> Double {
+    let probabilities = (temperature == 1 ? logits : logits * (1 / temperature)).softmaxRows()
+    let k = logits.shape[1]
+    var count = [Int](repeating: 0, count: bins)
+    var confidence = [Double](repeating: 0, count: bins)
+    var correct = [Int](repeating: 0, count: bins)
+    for (i, label) in labels.enumerated() {
+      let row = probabilities.data[(i * k)..<((i + 1) * k)]
+      guard let best = row.indices.max(by: { row[$0] < row[$1] }) else { continue }
+      let conf = Double(row[best])
+      let bin = min(bins - 1, max(0, Int((conf * Double(bins)).rounded(.up)) - 1))
+      count[bin] += 1
+      confidence[bin] += conf
+      if best - i * k == label { correct[bin] += 1 }
+    }
+    let n = Double(max(labels.count, 1))
+    return (0..<bins).reduce(0) { total, b in
+      guard count[b] > 0 else { return total }
+      let gap = abs(Double(correct[b]) - confidence[b]) / Double(count[b])
+      return total + Double(count[b]) / n * gap
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import Datasets
+import Foundation
+import NN
+import TensorCore
+
+/// The .npz layout of saved models and datasets, readable with numpy.
+///
+/// Model: one float32 member per parameter (dotted names), `ddcal.config` int64
+/// [channels, height, width, classes, depth, width, norm, pooling] and `ddcal.temperature`.
+/// Dataset: `images` float32 [N, C, H, W], `labels` int64 [N], `ddcal.classes` uint8 (names
+/// joined by newlines), `ddcal.mean`/`ddcal.std` float32 [C].
+enum Archive {
+  static func save(_ value: Value, to path: String) throws {
+    switch value {
+    case .tensor(let array):
+      if path.hasSuffix(".npy") {
+        try NPY.write(NPYArray(array), to: path)
+      } else {
+        try NPZ.write([("array", NPYArray(array))], to: path)
+      }
+    case .object(let object):
+      if let model = object as? ModelObject {
+        try NPZ.write(members(of: model), to: path)
+      } else if let data = object as? DatasetObject {
+        try NPZ.write(try members(of: data.dataset), to: path)
+      } else if let result = object as? EvaluationObject {
+        let labels = try NPYArray(int64: result.result.labels, shape: [result.result.labels.count])
+        try NPZ.write([("logits", NPYArray(result.result.logits)), ("labels", labels)], to: path)
+      } else {
+        throw ShellError.failed("cannot save a \(object.typeName)")
+      }
+    default:
+      throw ShellError.failed("cannot save a \(value.typeName)")
+    }
+  }
+
+  static func members(of model: ModelObject) throws -> [(String, NPYArray)] {
+    let c = model.model.config
+    let norm = NormKind.allCases.firstIndex(of: c.norm) ?? 0
+    let pool = PoolKind.allCases.firstIndex(of: c.pooling) ?? 0
+    let config = [c.channels, c.height, c.width, c.classes, c.depth, c.netWidth, norm, pool]
+    var members = zip(model.model.parameters.names, model.model.parameters.values).map {
+      ($0.0, NPYArray($0.1))
+    }
+    members.append(("ddcal.config", try NPYArray(int64: config, shape: [config.count])))
+    members.append(("ddcal.temperature", NPYArray(NDArray(shape: [1], data: [model.temperature]))))
+    return members
+  }
+
+  static func members(of dataset: Dataset) throws -> [(String, NPYArray)] {
+    let names = Array(dataset.classNames.joined(separator: "\n").utf8)
+    return [
+      ("images", NPYArray(dataset.images)),
+      ("labels", try NPYArray(int64: dataset.labels, shape: [dataset.count])),
+      ("ddcal.classes", try NPYArray(uint8: names, shape: [names.count])),
+      ("ddcal.mean", NPYArray(NDArray(shape: [dataset.normalization.channels], data: dataset.normalization.mean))),
+      ("ddcal.std", NPYArray(NDArray(shape: [dataset.normalization.channels], data: dataset.normalization.std))),
+    ]
+  }
+
+  static func load(path: String) throws -> Value {
+    if path.hasSuffix(".npy") { return .tensor(try NPY.read(path).toNDArray()) }
+    let archive = try NPZ.read(path)
+    if let config = archive["ddcal.config"]?.integers { return try model(archive, config, path) }
+    if archive["images"] != nil, archive["labels"] != nil { return try dataset(archive, path) }
+    if archive.members.count == 1, let only = archive.members.first {
+      return .tensor(only.array.toNDArray())
+    }
+    return .list(archive.members.map { .tensor($0.array.toNDArray()) })
+  }
+
+  private static func model(_ archive: NPZArchive, _ c: [Int], _ path: String) throws -> Value {
+    guard c.count == 8, NormKind.allCases.indices.contains(c[6]),
+      PoolKind.allCases.indices.contains(c[7])
+    else { throw ShellError.io(path: path, message: "malformed ddcal.config") }
+    let config = ConvNetConfig(
+      channels: c[0], height: c[1], width: c[2], classes: c[3], depth: c[4], netWidth: c[5],
+      norm: NormKind.allCases[c[6]], pooling: PoolKind.allCases[c[7]])
+    try config.validate()
+    var rng = RandomStream(seed: 0)
+    let net = ConvNet(config, rng: &rng)
+    var tensors: [NDArray] = []
+    for (name, expected) in zip(net.parameters.names, net.parameters.values) {
+      let array = try archive.array(named: name).toNDArray()
+      guard array.shape == expected.shape else {
+        throw ShellError.io(path: path, message: "\(name) has shape \(array.shape), expected \(expected.shape)")
+      }
+      tensors.append(array)
+    }
+    net.parameters = net.parameters.unflattened(
+      NDArray(shape: [net.parameters.scalarCount], data: tensors.flatMap(\.data)))
+    let temperature = archive["ddcal.temperature"]?.toNDArray().data.first ?? 1
+    return .object(ModelObject(net, temperature: temperature, origin: path))
+  }
+
+  private static func dataset(_ archive: NPZArchive, _ path: String) throws -> Value {
+    let images = try archive.array(named: "images").toNDArray()
+    guard let labels = archive["labels"]?.integers else {
+      throw ShellError.io(path: path, message: "labels must be integers")
+    }
+    var names: [String] = []
+    if case .uint8(let bytes)? = archive["ddcal.classes"]?.elements {
+      names = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+    let classCount = max(names.count, (labels.max() ?? 0) + 1)
+    var normalization: Normalization? = nil
+    if let mean = archive["ddcal.mean"]?.float32Array, let std = archive["ddcal.std"]?.float32Array {
+      normalization = try Normalization(mean: mean.data, std: std.data)
+    }
+    let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+    return .object(
+      DatasetObject(
+        try Dataset(
+          name: name, images: images, labels: labels, classCount: classCount,
+          classNames: names.count == classCount ? names : [], normalization: normalization)))
+  }
+}

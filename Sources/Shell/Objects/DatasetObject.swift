@@ -1,0 +1,81 @@
+import Datasets
+import Foundation
+import TensorCore
+
+/// A labelled image set in a variable: `fm.train`, `sub = fm.train.sample per_class=10`.
+public final class DatasetObject: ShellObject {
+  public let dataset: Dataset
+
+  public init(_ dataset: Dataset) { self.dataset = dataset }
+
+  public var typeName: String { "dataset" }
+
+  public var summary: String {
+    "\(dataset.name): \(dataset.count) × \(dataset.imageShape), \(dataset.classCount) classes"
+  }
+
+  public var display: String {
+    let counts = dataset.classCounts
+    let perClass =
+      Set(counts).count == 1 ? "\(counts.first ?? 0) per class" : "per class \(counts)"
+    return summary + " (\(perClass))"
+  }
+
+  public var fieldNames: [String] { ["count", "shape", "classes", "images", "labels", "name"] }
+
+  public func field(_ name: String) throws -> Value? {
+    switch name {
+    case "count": return .int(dataset.count)
+    case "shape": return .list(dataset.imageShape.map { .int($0) })
+    case "classes": return .list(dataset.classNames.map { .string($0) })
+    case "images": return .tensor(dataset.images)
+    case "labels": return .tensor(NDArray(shape: [dataset.count], data: dataset.labels.map(Float.init)))
+    case "name": return .string(dataset.name)
+    default: return nil
+    }
+  }
+
+  public var methods: [Command] { DatasetMethods.commands }
+}
+
+/// A train/test pair, as `load` returns: `fm.train`, `fm.test`.
+public final class DataSplitsObject: ShellObject {
+  public let name: String
+  public let train: Dataset
+  public let test: Dataset
+
+  public init(name: String, train: Dataset, test: Dataset) {
+    self.name = name
+    self.train = train
+    self.test = test
+  }
+
+  public var typeName: String { "data" }
+
+  public var summary: String {
+    "\(name): train \(train.count), test \(test.count) × \(train.imageShape), "
+      + "\(train.classCount) classes"
+  }
+
+  public var fieldNames: [String] { ["train", "test", "classes", "shape", "name"] }
+
+  public func field(_ name: String) throws -> Value? {
+    switch name {
+    case "train": return .object(DatasetObject(train))
+    case "test": return .object(DatasetObject(test))
+    case "classes": return .list(train.classNames.map { .string($0) })
+    case "shape": return .list(train.imageShape.map { .int($0) })
+    case "name": return .string(self.name)
+    default: return nil
+    }
+  }
+}
+
+extension Value {
+  /// The dataset a `dataset` value holds, or a `data` value's training split.
+  var trainingDataset: Dataset? {
+    if let object = object(as: DatasetObject.self) { return object.dataset }
+    if let splits = object(as: DataSplitsObject.self) { return splits.train }
+    return nil
+  }
+}

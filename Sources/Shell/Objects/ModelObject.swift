@@ -1,0 +1,47 @@
+import NN
+import TensorCore
+
+/// A network in a variable, with the temperature post-hoc calibration attached to it
+/// (1 for a plain model).
+public final class ModelObject: ShellObject {
+  public let model: ConvNet
+  /// Logits are divided by this before softmax (temperature scaling).
+  public var temperature: Float
+  /// How the model was made, for `vars` and the transcript.
+  public var origin: String
+
+  public init(_ model: ConvNet, temperature: Float = 1, origin: String) {
+    self.model = model
+    self.temperature = temperature
+    self.origin = origin
+  }
+
+  public var typeName: String { "model" }
+
+  public var summary: String {
+    let c = model.config
+    let t = temperature == 1 ? "" : String(format: ", T = %.3f", temperature)
+    return "ConvNet-\(c.depth) width \(c.netWidth) \(c.norm.rawValue)norm \(c.pooling.rawValue)pool,"
+      + " \(model.parameters.scalarCount) parameters, input \([c.channels, c.height, c.width]),"
+      + " \(c.classes) classes\(t)"
+  }
+
+  public var fieldNames: [String] {
+    ["parameters", "depth", "width", "norm", "pooling", "classes", "temperature", "names"]
+  }
+
+  public func field(_ name: String) throws -> Value? {
+    let c = model.config
+    switch name {
+    case "parameters": return .int(model.parameters.scalarCount)
+    case "depth": return .int(c.depth)
+    case "width": return .int(c.netWidth)
+    case "norm": return .string(c.norm.rawValue)
+    case "pooling": return .string(c.pooling.rawValue)
+    case "classes": return .int(c.classes)
+    case "temperature": return .float(Double(temperature))
+    case "names": return .list(model.parameters.names.map { .string($0) })
+    default: return nil
+    }
+  }
+}
