@@ -73,6 +73,10 @@ let tests: [Target] = [
     exclude: ["Fixtures"]),
   .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"], exclude: ["Fixtures"]),
   .testTarget(
+    name: "CalibrationTests",
+    dependencies: ["Calibration", "Training", "Datasets", "NN", "Autodiff", "TensorCore"],
+    exclude: ["Fixtures"]),
+  .testTarget(
     name: "ShellTests", dependencies: ["Shell", "TensorCore"],
     exclude: ["Transcripts"]),  // read via #filePath, not bundled
   .testTarget(
