@@ -46,7 +46,9 @@ let libraries: [Target] = [
   .target(name: "Plot", dependencies: ["TensorCore", "CCairo", "CPNG"], swiftSettings: optimized),
   .target(
     name: "Shell",
-    dependencies: ["Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore", "CEditLine"],
+    dependencies: [
+      "Calibration", "Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore", "CEditLine",
+    ],
     swiftSettings: optimized),
 ]
 

@@ -13,6 +13,7 @@ extension CommandRegistry {
     DataCommands.self,
     ModelCommands.self,
     TrainCommands.self,
+    CalibrateCommands.self,
   ]
 
   /// A registry holding every family in `providers`.

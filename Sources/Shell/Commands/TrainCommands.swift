@@ -1,3 +1,4 @@
+import Calibration
 import Datasets
 import Foundation
 import NN
@@ -129,8 +130,9 @@ public enum TrainCommands: CommandProvider {
       let result = Evaluation.evaluate(
         model.model, images: data.images, labels: data.labels, batchSize: batch,
         temperature: model.temperature)
-      let ece = expectedCalibrationError(
-        result.logits, result.labels, temperature: model.temperature, bins: 15)
+      let ece = try Predictions(
+        logits: result.logits, labels: result.labels, temperature: Double(model.temperature)
+      ).ece(.guo)
       return .object(
         EvaluationObject(result, ece: ece, dataName: data.name, temperature: model.temperature))
     }
@@ -143,32 +145,6 @@ public enum TrainCommands: CommandProvider {
         "data",
         "images \(data.imageShape) with \(data.classCount) classes do not fit the model's input "
           + "\([c.channels, c.height, c.width]) with \(c.classes) classes")
-    }
-  }
-
-  /// ECE with equal-width bins closed on the right: Σ_b (n_b/N)·|acc_b − conf_b|.
-  static func expectedCalibrationError(
-    _ logits: NDArray, _ labels: [Int], temperature: Float, bins: Int
-  ) -> Double {
-    let probabilities = (temperature == 1 ? logits : logits * (1 / temperature)).softmaxRows()
-    let k = logits.shape[1]
-    var count = [Int](repeating: 0, count: bins)
-    var confidence = [Double](repeating: 0, count: bins)
-    var correct = [Int](repeating: 0, count: bins)
-    for (i, label) in labels.enumerated() {
-      let row = probabilities.data[(i * k)..<((i + 1) * k)]
-      guard let best = row.indices.max(by: { row[$0] < row[$1] }) else { continue }
-      let conf = Double(row[best])
-      let bin = min(bins - 1, max(0, Int((conf * Double(bins)).rounded(.up)) - 1))
-      count[bin] += 1
-      confidence[bin] += conf
-      if best - i * k == label { correct[bin] += 1 }
-    }
-    let n = Double(max(labels.count, 1))
-    return (0..<bins).reduce(0) { total, b in
-      guard count[b] > 0 else { return total }
-      let gap = abs(Double(correct[b]) - confidence[b]) / Double(count[b])
-      return total + Double(count[b]) / n * gap
     }
   }
 }
