@@ -118,8 +118,10 @@ public struct Trainer {
     guard labels.allSatisfy({ $0 >= 0 && $0 < c.classes }) else {
       throw TrainingError.invalidInput("labels must lie in 0..<\(c.classes)")
     }
-    guard options.epochs >= 0, options.batchSize >= 1 else {
-      throw TrainingError.invalidInput("epochs must be ≥ 0 and batch ≥ 1")
+    guard options.epochs >= 0, options.epochs <= 1_000_000, options.batchSize >= 1,
+      options.batchSize <= 1 << 30
+    else {
+      throw TrainingError.invalidInput("epochs must be 0…1000000 and batch 1…2^30")
     }
   }
 }

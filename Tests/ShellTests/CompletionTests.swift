@@ -3,19 +3,25 @@ import Testing
 
 extension ShellTestSuite {
   @Suite struct CompletionTests {
-    static func completer() -> Completer {
+    /// `fm` is the real Fashion-MNIST and `net` a real (tiny) ConvNet, made by the commands.
+    static let environment: Environment = {
+      let harness = Harness.withFashionMNIST()
+      harness.script("net = convnet fm width=4 depth=1 seed=0")
       var environment = Environment()
-      environment.bind("fm", to: .object(FakeDataset(name: "fm", count: 70)))
-      environment.bind("net", to: .object(FakeModel(depth: 3)))
+      environment.bind("fm", to: Harness.fashionMNIST)
+      environment.bind("net", to: harness.interpreter.environment["net"] ?? .none)
       environment.bind("lr", to: .float(0.1))
       environment.bind("t", to: .tensor(.zeros([2])))
+      return environment
+    }()
+
+    static func completer() -> Completer {
       let files: [String: [(name: String, isDirectory: Bool)]] = [
         ".": [("data", true), ("net.npz", false), ("notes.txt", false), (".hidden", false)],
         "data/": [("fashion", true), ("cifar.npz", false)],
       ]
       return Completer(
-        registry: Harness.registry(), environment: environment,
-        listDirectory: { files[$0] ?? [] })
+        registry: .standard, environment: environment, listDirectory: { files[$0] ?? [] })
     }
 
     /// Completes at the end of `line` (or at the `|` marker) and returns the candidates.
@@ -25,33 +31,47 @@ extension ShellTestSuite {
       return completer().complete(text, cursor: cursor ?? text.count)
     }
 
+    static let trainOptions = [
+      "batch=", "epochs=", "gamma=", "loss=", "lr=", "mixup=", "momentum=", "schedule=", "seed=",
+      "smoothing=", "wd=",
+    ]
+
     @Test(arguments: [
       ("tr", ["train"]),
       ("e", ["echo", "eval", "exit"]),
-      ("n", ["net"]),
+      ("ne", ["net"]),
       ("x = ev", ["eval"]),
       ("train n", ["net"]),
-      ("train net ", ["epochs=", "fm", "interrupt_at=", "lr=", "optimizer="]),
+      ("train net ", (trainOptions + ["fm"]).sorted()),
       ("train net fm ep", ["epochs="]),
-      ("train net fm epochs=2 ", ["interrupt_at=", "lr=", "optimizer="]),
-      ("train net fm optimizer=", ["adam", "sgd"]),
-      ("train net fm optimizer=a", ["adam"]),
-      ("train model=net ", ["epochs=", "fm", "interrupt_at=", "lr=", "optimizer="]),
+      ("train net fm epochs=2 ", trainOptions.filter { $0 != "epochs=" }),
+      ("train net fm loss=", ["ce", "focal", "ls"]),
+      ("train net fm loss=f", ["focal"]),
+      ("train model=net ", (trainOptions + ["fm"]).sorted()),
+      ("convnet fm norm=", ["batch", "instance", "none"]),
       ("help tr", ["train"]),
       ("del ", ["fm", "lr", "net", "t"]),
       ("echo ", ["off", "on"]),
       ("fm.t", ["test", "train"]),
-      ("fm.train.s", ["sample"]),
+      ("fm.train.s", ["sample", "shape", "split"]),
       ("fm.train.sample p", ["per_class="]),
+      ("net.p", ["parameters", "pooling"]),
       ("t.", ["count", "max", "mean", "min", "rank", "reshape", "shape", "sum"]),
       ("print 1 + l", ["lr"]),
       ("a = 1; tr", ["train"]),
       ("r = (eval n", ["net"]),
       ("print (train net fm) (ev", ["eval"]),
-      ("load ", ["\"data/", "\"net.npz\"", "\"notes.txt\"", "cifar10", "fashion-mnist", "mnist"]),
+      (
+        "load ",
+        [
+          "\"data/", "\"net.npz\"", "\"notes.txt\"", "cifar10", "cifar100", "fashion-mnist",
+          "path=",
+        ]
+      ),
       ("load \"n", ["net.npz\"", "notes.txt\""]),
       ("load \"data/c", ["data/cifar.npz\""]),
       ("load 'data/f", ["data/fashion/"]),
+      ("save net \"n", ["net.npz\"", "notes.txt\""]),
       ("print \"a\" # \"x", []),
       ("nosuch ", []),
       ("tr|ain net", ["train"]),

@@ -3,15 +3,20 @@ import Testing
 
 extension ShellTestSuite {
   /// Table-driven rendered diagnostics (argument-parser's ErrorMessageTests): input typed at
-  /// the prompt as entry `<repl:1>`, and the exact text printed.
+  /// the prompt as entry `<repl:1>`, and the exact text printed. `fm` is the real
+  /// Fashion-MNIST; `ctrlC` presses Ctrl-C after that many progress updates of the input.
   @Suite struct DiagnosticTests {
     struct Case: CustomTestStringConvertible {
       var id: String
       var setup: String = ""
       var input: String
+      var ctrlC: Int? = nil
       var expected: String
       var testDescription: String { id }
     }
+
+    static let tinyNet =
+      "sub = fm.train.sample per_class=2 seed=1\nnet = convnet sub width=4 depth=1 seed=0"
 
     static let cases: [Case] = [
       Case(
@@ -23,7 +28,7 @@ extension ShellTestSuite {
 
           """),
       Case(
-        id: "unknown variable", setup: "fm = load mnist", input: "convnet fmm depth=3",
+        id: "unknown variable", input: "convnet fmm depth=3",
         expected: """
           <repl:1>:1:9: error: unknown variable or command 'fmm'; did you mean 'fm'?
           convnet fmm depth=3
@@ -31,7 +36,7 @@ extension ShellTestSuite {
 
           """),
       Case(
-        id: "unknown option", setup: "fm = load mnist", input: "convnet fm  dpeth=3",
+        id: "unknown option", input: "convnet fm  dpeth=3",
         expected: """
           <repl:1>:1:13: error: 'convnet' has no option 'dpeth'; did you mean 'depth='?
           convnet fm  dpeth=3
@@ -39,7 +44,7 @@ extension ShellTestSuite {
 
           """),
       Case(
-        id: "wrong type", setup: "fm = load mnist", input: "convnet fm depth=\"3\"",
+        id: "wrong type", input: "convnet fm depth=\"3\"",
         expected: """
           <repl:1>:1:18: error: option 'depth' of 'convnet' expects int, got string "3"
           convnet fm depth="3"
@@ -47,14 +52,40 @@ extension ShellTestSuite {
 
           """),
       Case(
-        id: "missing argument with usage", setup: "fm = load mnist\nnet = convnet fm",
-        input: "train net",
+        id: "missing argument with usage", setup: tinyNet, input: "train net",
         expected: """
           <repl:1>:1:1: error: 'train' is missing its argument 'data'
           train net
           ^~~~~~~~~
-          note: usage: train MODEL DATA [epochs=INT] [lr=FLOAT] [optimizer=sgd|adam] \
-          [interrupt_at=INT]
+          note: usage: train MODEL DATA [epochs=INT] [lr=FLOAT] [batch=INT] [momentum=FLOAT] \
+          [wd=FLOAT] [schedule=step|constant] [loss=ce|ls|focal] [smoothing=FLOAT] \
+          [gamma=FLOAT] [mixup=FLOAT] [seed=INT]
+
+          """),
+      Case(
+        id: "invalid choice with suggestion", input: "load fashion-mnst",
+        expected: """
+          <repl:1>:1:6: error: invalid value 'fashion-mnst' for argument 'source' of 'load'; \
+          expected one of 'fashion-mnist', 'cifar10', 'cifar100'; did you mean 'fashion-mnist'?
+          load fashion-mnst
+               ^~~~~~~~~~~~
+
+          """),
+      Case(
+        id: "engine check points at the argument", setup: tinyNet, input: "train net sub batch=0",
+        expected: """
+          <repl:1>:1:21: error: invalid 'batch' for 'train': must be 1…1048576
+          train net sub batch=0
+                              ^
+
+          """),
+      Case(
+        id: "dataset method argument", input: "fm.train.sample per_class=7000 seed=1",
+        expected: """
+          <repl:1>:1:27: error: invalid 'per_class' for 'sample': fashion-mnist/train: class 0 \
+          has 6000 examples, 7000 requested
+          fm.train.sample per_class=7000 seed=1
+                                    ^~~~
 
           """),
       Case(
@@ -107,18 +138,18 @@ extension ShellTestSuite {
 
           """),
       Case(
-        id: "interrupt", setup: "fm = load mnist\nnet = convnet fm",
-        input: "train net fm epochs=2 interrupt_at=14",
-        expected: "interrupted at epoch 2, step 4\n"),
+        id: "interrupt", setup: tinyNet, input: "h = train net sub epochs=2 batch=5", ctrlC: 6,
+        expected: "interrupted at epoch 2, step 3\n"),
     ]
 
     @Test(arguments: cases)
     func rendered(_ testCase: Case) {
-      let harness = Harness()
+      let harness = Harness.withFashionMNIST()
       if !testCase.setup.isEmpty {
         let setup = harness.script(testCase.setup)
         #expect(setup.outcome == .success, "setup: \(setup.err)")
       }
+      if let steps = testCase.ctrlC { harness.pressCtrlC(afterProgressUpdates: steps) }
       let result = harness.script(testCase.input, name: "<repl:1>")
       #expect(result.err == testCase.expected)
     }

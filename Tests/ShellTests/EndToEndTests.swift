@@ -133,6 +133,47 @@ extension ShellTestSuite {
       #expect(replay.out == "42\n")
     }
 
+    /// A small real experiment through the binary (Fashion-MNIST, a tiny ConvNet, one epoch)
+    /// with no seed= anywhere, so every draw comes from --seed: the session folder gets a
+    /// transcript and a script, and replaying the script prints the same numbers.
+    @Test func engineSessionReplaysToTheSameNumbers() throws {
+      let directory = try Self.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let sessions = directory.appendingPathComponent("S")
+      let input = """
+        fm = load fashion-mnist
+        sub = fm.train.sample per_class=2
+        net = convnet sub width=4 depth=1
+        h = train net sub epochs=1 batch=10
+        r = eval net sub
+        print r.accuracy r.nll r.ece h.loss
+
+        """
+      let run = try Self.ddcal(["--session", sessions.path, "--seed", "3"], input: input)
+      #expect(run.status == 0, "\(run.err)")
+      let numbers = run.out
+      #expect(numbers.split(separator: " ").count == 4 && numbers.hasSuffix("]\n"), "\(numbers)")
+
+      let folders = try FileManager.default.contentsOfDirectory(atPath: sessions.path)
+      #expect(folders.count == 1)
+      let base = sessions.appendingPathComponent(try #require(folders.first))
+      let script = try String(
+        contentsOf: base.appendingPathComponent("session.ddc"), encoding: .utf8)
+      #expect(script.hasSuffix("seed 3\n" + input.replacingOccurrences(of: "\n\n", with: "\n")))
+      let transcript = try String(
+        contentsOf: base.appendingPathComponent("transcript.md"), encoding: .utf8)
+      #expect(
+        transcript.contains(
+          "```ddcal\nprint r.accuracy r.nll r.ece h.loss\n```\n\n```text\n\(numbers)```\n"))
+
+      let replay = try Self.ddcal(["--no-session", base.appendingPathComponent("session.ddc").path])
+      #expect(replay.status == 0, "\(replay.err)")
+      #expect(replay.out == numbers)
+      let otherSeed = try Self.ddcal(["--no-session", "--seed", "4"], input: input)
+      #expect(otherSeed.status == 0)
+      #expect(otherSeed.out != numbers)
+    }
+
     @Test func versionAndHelp() throws {
       let version = try Self.ddcal(["--version"])
       #expect(version.status == 0 && version.out == "0.1.0\n")

@@ -43,12 +43,19 @@ extension ShellTestSuite {
             name: "half", family: .analyze, summary: "Returns half of a number.",
             parameters: [.positional("x", .float, doc: "the number")], example: "half 3"
           ) { context in .float(try context.arguments.float("x") / 2) },
+          Command(
+            name: "loud", family: .analyze, summary: "Prints a line and returns 42.",
+            example: "loud"
+          ) { context in
+            context.output.line("computing")
+            return .int(42)
+          },
         ]
       }
     }
 
     static func harness() -> Harness {
-      var registry = Harness.registry()
+      var registry = CommandRegistry.standard
       registry.register(CounterCommands.self)
       return Harness(registry: registry)
     }
@@ -58,7 +65,9 @@ extension ShellTestSuite {
       let result = harness.repl("c = counter 3\nc.bump by=2\nc.bump\nc.count\nc\nhalf 3\nhalf c")
       #expect(result.out == "6\ncounter at 6\n1.5\n")
       #expect(result.err.contains("argument 'x' of 'half' expects float, got counter"))
-      #expect(HelpFormatter.overview(harness.interpreter.registry).contains("Analysis\n  counter"))
+      let overview = HelpFormatter.overview(harness.interpreter.registry)
+      let analysis = overview.components(separatedBy: "\nAnalysis\n").dropFirst().first ?? ""
+      #expect(analysis.contains("  counter ") && analysis.contains("  half "))
     }
 
     @Test func laterRegistrationReplacesEarlier() {
@@ -79,6 +88,10 @@ extension ShellTestSuite {
       #expect(harness.repl("x = half 5").out == "")
       #expect(harness.repl("print 1").out == "1\n")
       #expect(harness.repl("seed").out == "seed 0\n")
+      // A command that printed something is not followed by its value; assignment keeps it.
+      #expect(harness.repl("loud").out == "computing\n")
+      #expect(harness.repl("x = loud\nx").out == "computing\n42\n")
+      #expect(harness.repl("(loud) + 1").out == "computing\n43\n")
     }
 
     @Test(arguments: [
@@ -163,11 +176,32 @@ extension ShellTestSuite {
     }
 
     @Test func loopsStopOnInterrupt() {
-      let harness = Self.harness()
+      let harness = Harness.withFashionMNIST()
       let result = harness.repl(
-        "fm = load mnist\nnet = convnet fm\nfor i in 1:5 { train net fm interrupt_at=1 }\ni")
-      #expect(result.err == "interrupted at epoch 1, step 1\n")
+        """
+        sub = fm.train.sample per_class=2 seed=1
+        net = convnet sub width=4 depth=1 seed=0
+        for i in 1:5 { h = train net sub epochs=1 batch=10 }  # ctrl-c after 1 steps
+        i
+        """)
+      #expect(result.err == "interrupted at epoch 1, step 2\n")
       #expect(result.out == "1\n")
+      #expect(harness.interpreter.environment["h"] == nil)
+    }
+
+    @Test func interruptedTrainingKeepsAUsableModel() {
+      let harness = Harness.withFashionMNIST()
+      harness.script("sub = fm.train.sample per_class=2 seed=1\nnet = convnet sub width=4 depth=1")
+      let before = harness.progressUpdates
+      harness.pressCtrlC(afterProgressUpdates: 5)
+      let stopped = harness.script("h = train net sub epochs=4 batch=4")
+      #expect(stopped.outcome == .failure(.interrupt))
+      #expect(stopped.err == "interrupted at epoch 2, step 1\n")
+      #expect(harness.progressUpdates - before == 5)
+      let after = harness.script(
+        "r = eval net sub; print r.count; h = train net sub epochs=1 batch=4")
+      #expect(after.outcome == .success, "\(after.err)")
+      #expect(after.out == "20\n")
     }
 
     // MARK: - Help
@@ -177,20 +211,40 @@ extension ShellTestSuite {
       let text = harness.repl("help train").out
       #expect(
         text == """
-          usage: train MODEL DATA [epochs=INT] [lr=FLOAT] [optimizer=sgd|adam] [interrupt_at=INT]
+          usage: train MODEL DATA [epochs=INT] [lr=FLOAT] [batch=INT] [momentum=FLOAT] [wd=FLOAT] \
+          [schedule=step|constant] [loss=ce|ls|focal] [smoothing=FLOAT] [gamma=FLOAT] \
+          [mixup=FLOAT] [seed=INT]
 
-          Trains a model.
+          Trains a model with SGD (momentum, weight decay).
+
+          The reference recipe (SPEC §2): SGD momentum 0.9, weight decay 5e-4, batch 256,
+          lr ×0.1 after half the epochs (schedule=step) with the momentum reset. Train-time
+          calibration baselines: loss=ls (label smoothing ε = smoothing, on log-probabilities),
+          loss=focal (γ = gamma; 3 as in Mukhoti et al. 2020), mixup=α (λ ~ Beta(α, α), mixed
+          before augmentation). Ctrl-C stops after the current step and keeps the model as
+          trained so far. A NaN or infinite loss stops with the epoch and step.
 
           Parameters:
-            model          model            required               the network
-            data           dataset          required               training data
-            epochs=        int              default 1      epochs  passes over data
-            lr=            float            default 0.01           learning rate
-            optimizer=     'sgd' or 'adam'  default "sgd"          update
-            interrupt_at=  int              default -1             test hook: simulate Ctrl-C
+            model       model                    required                the network \
+          (trained in place)
+            data        dataset or data          required                training images
+            epochs=     int                      default 5       epochs  passes over the data
+            lr=         float                    default 0.01            learning rate
+            batch=      int                      default 256     images  minibatch size
+            momentum=   float                    default 0.9             SGD momentum
+            wd=         float                    default 0.0005          weight decay
+            schedule=   'step' or 'constant'     default "step"          lr ×0.1 after half the \
+          epochs, or constant
+            loss=       'ce' or 'ls' or 'focal'  default "ce"            cross-entropy, label \
+          smoothing or focal loss
+            smoothing=  float                    default 0.1             label smoothing ε \
+          (loss=ls)
+            gamma=      float                    default 3.0             focal loss γ (loss=focal)
+            mixup=      float                    default 0.0             mixup α; 0 disables mixup
+            seed=       int                      optional                shuffling/mixup seed
 
           Example:
-            train net fm.train epochs=5 lr=0.01
+            train net fm.train epochs=5 lr=0.01 batch=256
 
           """)
       let overview = harness.repl("help").out

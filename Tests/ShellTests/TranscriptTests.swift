@@ -11,10 +11,16 @@ extension ShellTestSuite {
   ///     y = [1, 2               # (continues on the next line)
   ///     3]
   ///     trian                   # error: 6:1: unknown variable or command 'trian'
-  ///     train net d interrupt_at=5  # interrupted: epoch 1, step 5
+  ///     train net d epochs=2 batch=10  # ctrl-c after 3 steps  # interrupted: epoch 2, step 2
   ///
   /// `# expect:` lines give standard output, one line each, in order; `# error:` gives the
   /// `line:col: message` of each diagnostic; `# interrupted:` each interrupt message.
+  /// `# ctrl-c after N steps` presses Ctrl-C once the statement has drawn N progress updates
+  /// (see `Harness`), so a real training run stops at a known step.
+  ///
+  /// Every transcript runs the real engine commands. `tmp` is bound to a fresh directory
+  /// (written as `$TMP` in expectations) holding `rgb.npz`, a two-image 3×8×8 dataset that
+  /// no shell command can make, for shape-mismatch errors.
   @Suite struct TranscriptTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       .appendingPathComponent("Transcripts")
@@ -25,7 +31,7 @@ extension ShellTestSuite {
     }
 
     @Test func transcriptsExist() {
-      #expect(Self.files.count >= 5)
+      #expect(Self.files.count >= 7 && Self.files.contains("engine.ddc"))
     }
 
     @Test(arguments: files)
@@ -33,11 +39,29 @@ extension ShellTestSuite {
       let text = try String(
         contentsOf: Self.directory.appendingPathComponent(name), encoding: .utf8)
       let expected = Expectations(parsing: text)
+      let directory = try Self.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
       let harness = Harness()
-      let (out, err) = harness.repl(text, naming: .file(name))
+      harness.bind("tmp", .string(directory.path))
+      var (out, err) = harness.repl(text, naming: .file(name))
+      out = out.replacingOccurrences(of: directory.path, with: "$TMP")
+      err = err.replacingOccurrences(of: directory.path, with: "$TMP")
       #expect(Self.lines(out) == expected.output, "standard output of \(name)")
       #expect(Expectations.errors(in: err, source: name) == expected.errors, "errors of \(name)")
       #expect(Expectations.interrupts(in: err) == expected.interrupts, "interrupts of \(name)")
+    }
+
+    /// A fresh directory with the `rgb.npz` fixture.
+    static func temporaryDirectory() throws -> URL {
+      let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("ddcal-t-\(UUID().uuidString.prefix(8))")
+      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+      try NPZFixture.write(
+        [
+          .float32("images", shape: [2, 3, 8, 8], (0..<384).map { Float($0 % 7) / 7 }),
+          .int64("labels", shape: [2], [0, 1]),
+        ], to: url.appendingPathComponent("rgb.npz"))
+      return url
     }
 
     static func lines(_ text: String) -> [String] {

@@ -21,7 +21,9 @@ public final class ModelObject: ShellObject {
   public var summary: String {
     let c = model.config
     let t = temperature == 1 ? "" : String(format: ", T = %.3f", temperature)
-    return "ConvNet-\(c.depth) width \(c.netWidth) \(c.norm.rawValue)norm \(c.pooling.rawValue)pool,"
+    let norm = c.norm == .none ? "no norm" : "\(c.norm.rawValue) norm"
+    let pool = c.pooling == .none ? "no pool" : "\(c.pooling.rawValue) pool"
+    return "ConvNet-\(c.depth) width \(c.netWidth), \(norm), \(pool),"
       + " \(model.parameters.scalarCount) parameters, input \([c.channels, c.height, c.width]),"
       + " \(c.classes) classes\(t)"
   }
