@@ -47,7 +47,8 @@ let libraries: [Target] = [
   .target(
     name: "Shell",
     dependencies: [
-      "Calibration", "Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore", "CEditLine",
+      "Calibration", "Plot", "Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore",
+      "CEditLine",
     ],
     swiftSettings: optimized),
 ]
@@ -78,6 +79,7 @@ let tests: [Target] = [
     name: "CalibrationTests",
     dependencies: ["Calibration", "Training", "Datasets", "NN", "Autodiff", "TensorCore"],
     exclude: ["Fixtures"]),
+  .testTarget(name: "PlotTests", dependencies: ["Plot", "TensorCore"], exclude: ["Golden"]),
   .testTarget(
     name: "ShellTests", dependencies: ["Shell", "TensorCore"],
     exclude: ["Transcripts"]),  // read via #filePath, not bundled

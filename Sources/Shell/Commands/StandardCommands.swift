@@ -14,6 +14,7 @@ extension CommandRegistry {
     ModelCommands.self,
     TrainCommands.self,
     CalibrateCommands.self,
+    PlotCommands.self,
   ]
 
   /// A registry holding every family in `providers`.

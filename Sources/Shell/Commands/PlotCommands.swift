@@ -1,0 +1,240 @@
+import Calibration
+import Datasets
+import Foundation
+import Plot
+import TensorCore
+import Training
+
+/// Figures: each command renders with Cairo into the session folder (or file=) and embeds the
+/// image in transcript.md.
+public enum PlotCommands: CommandProvider {
+  public static var commands: [Command] { [plot, show] }
+
+  static let kinds = ["reliability", "hist", "lines", "curves"]
+
+  static var plot: Command {
+    Command(
+      name: "plot", family: .plot,
+      summary: "Draws a figure: reliability diagrams, max-logit histograms, sweeps, curves.",
+      discussion: """
+        plot reliability M1 M2 … data=D   one reliability panel per model (Fig. 1): accuracy
+                                          bars, the diagonal, over-confidence gaps in red and
+                                          under-confidence in blue, ECE, confidence histogram.
+        plot hist M1 M2 … data=D          max-logit distributions of the models on D (Fig. 2, 7);
+                                          r= masks the inputs first.
+        plot lines S1 S2 …                ECE and temperature against the mask ratio of sweeps.
+        plot curves H1 H2 …               loss and accuracy per epoch of training histories.
+        Models are labelled by names=[...] or by how they were made. The file goes into the
+        session folder (file= names it; .png, .svg or .pdf) and into transcript.md.
+        """,
+      parameters: [
+        .positional("kind", .choice(kinds), doc: "which figure"),
+        .variadic("values", .any, doc: "models, sweeps or histories, by kind"),
+        .keyword("data", .oneOf([.object("dataset"), .object("data")]), doc: "images (reliability, hist)"),
+        .keyword("names", .list(.string), doc: "labels, one per value"),
+        .keyword("r", .float, default: .float(0), doc: "input mask ratio (hist)"),
+        .keyword("title", .string, doc: "figure title"),
+        .keyword("file", .path, doc: "file name (default: <kind>-N.png)"),
+        .keyword("dpi", .float, default: .float(100), doc: "resolution of .png output"),
+      ],
+      example: "plot reliability net ts mts data=fm.test names=[\"raw\", \"TS\", \"MTS\"]"
+    ) { context in
+      let args = context.arguments
+      let kind = try args.string("kind")
+      let values = args.variadic("values")
+      guard !values.isEmpty else { throw args.invalid("kind", "give at least one value to plot") }
+      let names = try labels(values, args)
+      let title = args.isGiven("title") ? try args.string("title") : nil
+      let figure: Figure
+      do {
+        switch kind {
+        case "reliability": figure = try reliability(values, names, args, title)
+        case "hist": figure = try histogram(values, names, args, title)
+        case "lines": figure = try sweepLines(values, names, title)
+        default: figure = try curves(values, names, title)
+        }
+      } catch let error as ShellError {
+        throw error
+      } catch let error as ArgumentFailure {
+        throw error
+      } catch {
+        throw args.invalid("values", "\(error)")
+      }
+      return try emit(figure, kind: kind, context)
+    }
+  }
+
+  static var show: Command {
+    Command(
+      name: "show", family: .plot,
+      summary: "Shows a dataset's images as a classes × images-per-class grid (distilled sets!).",
+      discussion: """
+        Rows are classes (named on the left), columns the first per_class images of each;
+        small images are scaled up with nearest-neighbour. display=dataset undoes the
+        dataset's normalisation; display=minmax stretches each image to its own range.
+        """,
+      parameters: [
+        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "the images"),
+        .keyword("per_class", .int, default: .int(10), unit: "images/class", doc: "columns"),
+        .keyword("display", .choice(["dataset", "minmax"]), default: .string("dataset"), doc: "pixel mapping"),
+        .keyword("title", .string, doc: "figure title"),
+        .keyword("file", .path, doc: "file name (default: show-N.png)"),
+        .keyword("dpi", .float, default: .float(100), doc: "resolution of .png output"),
+      ],
+      example: "show syn per_class=10"
+    ) { context in
+      let args = context.arguments
+      guard let data = args["data"]?.trainingDataset else { return .none }
+      let perClass = try args.int("per_class")
+      guard perClass >= 1, perClass <= 100 else { throw args.invalid("per_class", "must be 1…100") }
+      let norm = data.normalization
+      let mapping: PixelMapping =
+        try args.string("display") == "minmax"
+        ? .minMax : .denormalize(mean: norm.mean, std: norm.std)
+      let title = args.isGiven("title") ? try args.string("title") : data.name
+      do {
+        let figure = try Figure.imageGrid(
+          data.images, labels: data.labels, classNames: names(of: data), perClass: perClass,
+          mapping: mapping, title: title)
+        return try emit(figure, kind: "show", context)
+      } catch let error as PlotError {
+        throw args.invalid("data", "\(error)")
+      }
+    }
+  }
+
+  static func names(of data: Dataset) -> [String] {
+    data.classNames.isEmpty ? (0..<data.classCount).map(String.init) : data.classNames
+  }
+
+  static func labels(_ values: [Value], _ args: Arguments) throws -> [String] {
+    if args.isGiven("names") {
+      let given = try args.list("names").compactMap { v -> String? in
+        if case .string(let s) = v { return s }
+        return nil
+      }
+      guard given.count == values.count else {
+        throw args.invalid("names", "give one name per value (\(values.count))")
+      }
+      return given
+    }
+    return values.enumerated().map { index, value in
+      value.object(as: ModelObject.self)?.origin ?? "\(value.typeName) \(index + 1)"
+    }
+  }
+
+  static func models(_ values: [Value], _ args: Arguments) throws -> [ModelObject] {
+    try values.map { value in
+      guard let model = value.object(as: ModelObject.self) else {
+        throw args.invalid("values", "expected models, got \(value.typeName)")
+      }
+      return model
+    }
+  }
+
+  static func dataset(_ args: Arguments) throws -> Dataset {
+    guard let data = CalibrateCommands.testDataset(args["data"]) else {
+      throw args.invalid("data", "give data=… (the images to evaluate on)")
+    }
+    return data
+  }
+
+  static func reliability(_ values: [Value], _ names: [String], _ args: Arguments, _ title: String?)
+    throws -> Figure
+  {
+    let data = try dataset(args)
+    var panels: [ReliabilityPanel] = []
+    for (model, name) in zip(try models(values, args), names) {
+      try TrainCommands.checkFits(model, data, args)
+      let logits = Evaluation.evaluate(model.model, images: data.images, labels: data.labels).logits
+      let diagram = try Predictions(
+        logits: logits, labels: data.labels, temperature: Double(model.temperature)
+      ).reliability(.guo)
+      let bins = diagram.bins.map {
+        ConfidenceBin(
+          lower: $0.lower, upper: $0.upper, count: $0.count, meanConfidence: $0.meanConfidence,
+          accuracy: $0.accuracy)
+      }
+      panels.append(ReliabilityPanel(title: name, bins: bins, ece: diagram.ece))
+    }
+    return try Figure.reliabilityDiagram(panels, title: title ?? "Reliability on \(data.name)")
+  }
+
+  static func histogram(_ values: [Value], _ names: [String], _ args: Arguments, _ title: String?)
+    throws -> Figure
+  {
+    let data = try dataset(args)
+    let options = MaxLogitOptions(maskRatio: try args.float("r"))
+    var samples: [HistogramSample] = []
+    for (model, name) in zip(try models(values, args), names) {
+      try TrainCommands.checkFits(model, data, args)
+      samples.append(
+        HistogramSample(name, values: try MaxLogitStatistics.maxLogits(model.model, images: data.images, options: options)))
+    }
+    return try Figure.histogram(
+      [HistogramPanel(samples: samples)], xLabel: "max logit",
+      title: title ?? "Max-logit distribution on \(data.name)")
+  }
+
+  static func sweepLines(_ values: [Value], _ names: [String], _ title: String?) throws -> Figure {
+    var ece: [LineData] = []
+    var temperature: [LineData] = []
+    for (value, name) in zip(values, names) {
+      guard let sweep = value.object(as: SweepObject.self) else {
+        throw ShellError.failed("plot lines expects sweeps, got \(value.typeName)")
+      }
+      let rows = sweep.result.rows
+      ece.append(LineData(name, x: rows.map(\.ratio), y: rows.map(\.ece)))
+      temperature.append(LineData(name, x: rows.map(\.ratio), y: rows.map(\.temperature)))
+    }
+    return try Figure.linePlot(
+      [
+        LinePanel(xLabel: "mask ratio r", yLabel: "validation ECE", series: ece),
+        LinePanel(xLabel: "mask ratio r", yLabel: "temperature T", series: temperature),
+      ], sharedLegend: true, title: title ?? "Masked temperature scaling sweep")
+  }
+
+  static func curves(_ values: [Value], _ names: [String], _ title: String?) throws -> Figure {
+    let runs = try zip(values, names).map { value, name -> TrainingRun in
+      guard let history = value.object(as: HistoryObject.self) else {
+        throw ShellError.failed("plot curves expects training histories, got \(value.typeName)")
+      }
+      let r = history.records
+      return TrainingRun(
+        name, epochs: r.map { Double($0.epoch + 1) }, trainLoss: r.map(\.loss),
+        trainAccuracy: r.map(\.accuracy))
+    }
+    return try Figure.trainingCurves(runs, title: title ?? "Training")
+  }
+
+  /// Writes the figure into the session folder (or the working directory without a session)
+  /// and embeds it in the transcript.
+  static func emit(_ figure: Figure, kind: String, _ context: CommandContext) throws -> Value {
+    let args = context.arguments
+    let session = try context.session()
+    let name = args.isGiven("file") ? try args.string("file") : nextName(kind, session)
+    let target =
+      name.hasPrefix("/") || session == nil
+      ? name : session.map { $0.figureURL(named: name).path } ?? name
+    let written: String
+    do {
+      written = try figure.write(to: target, dpi: try args.float("dpi"))
+    } catch {
+      throw args.invalid(args.isGiven("file") ? "file" : "kind", "\(error)")
+    }
+    if let session { _ = try session.attachFigure(written) }
+    context.output.line("wrote \(written)")
+    return .none
+  }
+
+  nonisolated(unsafe) private static var counter = 0
+
+  static func nextName(_ kind: String, _ session: Session?) -> String {
+    var name: String
+    repeat {
+      counter += 1
+      name = "\(kind)-\(counter).png"
+    } while session.map { FileManager.default.fileExists(atPath: $0.figureURL(named: name).path) } ?? false
+    return name
+  }
+}
