@@ -26,6 +26,31 @@ public enum Evaluation {
     let logits = GradMode.withoutGradients {
       batched(images, batchSize) { model.forward(Tensor($0)).value }
     }
+    return summarize(logits, labels, temperature, seconds: DispatchTimeShim.seconds(since: start))
+  }
+
+  /// `evaluate`, polling `shouldStop` between batches (Ctrl-C in the shell).
+  /// - Throws: `TrainingError.interrupted(epoch: 0, step: batch)` when asked to stop.
+  public static func evaluate(
+    _ model: ConvNet, images: NDArray, labels: [Int], batchSize: Int = 256,
+    temperature: Float = 1, shouldStop: () -> Bool
+  ) throws -> EvaluationResult {
+    let start = DispatchTimeShim.now()
+    var parts: [NDArray] = []
+    let n = images.shape[0]
+    for (step, first) in stride(from: 0, to: n, by: max(batchSize, 1)).enumerated() {
+      if shouldStop() { throw TrainingError.interrupted(epoch: 0, step: step) }
+      let x = images.rows(first..<min(n, first + batchSize))
+      parts.append(GradMode.withoutGradients { model.forward(Tensor(x)).value })
+    }
+    let k = parts.first?.shape[1] ?? model.config.classes
+    let logits = NDArray(shape: [n, k], data: parts.flatMap(\.data))
+    return summarize(logits, labels, temperature, seconds: DispatchTimeShim.seconds(since: start))
+  }
+
+  private static func summarize(
+    _ logits: NDArray, _ labels: [Int], _ temperature: Float, seconds: Double
+  ) -> EvaluationResult {
     let scaled = temperature == 1 ? logits : logits * (1 / temperature)
     let logp = scaled.logSoftmaxRows()
     let predictions = scaled.argmaxRows()
@@ -40,7 +65,7 @@ public enum Evaluation {
     return EvaluationResult(
       logits: logits, labels: labels, accuracy: Double(correct) / Double(n),
       nll: nll / Double(n),
-      imagesPerSecond: Double(labels.count) / max(DispatchTimeShim.seconds(since: start), 1e-9))
+      imagesPerSecond: Double(labels.count) / max(seconds, 1e-9))
   }
 
   /// Features after block `block` (0-based), flattened to [N, F] — for t-SNE and analyses.

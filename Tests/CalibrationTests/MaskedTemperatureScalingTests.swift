@@ -27,6 +27,18 @@ import Training
     #expect(one == [0, 1, 2])
   }
 
+  /// With r = 0 and the whole set (v = 1), MTS is plain temperature scaling on clean logits.
+  @Test func zeroRatioEqualsTemperatureScaling() throws {
+    let net = ToyProblem.trained
+    let data = ToyProblem.train
+    let options = MaskedTemperatureScalingOptions(maskRatio: 0, validationFraction: 1, seed: 3)
+    let mts = try MaskedTemperatureScaling.fit(net, on: data, options: options)
+    let logits = Evaluation.evaluate(net, images: data.images, labels: data.labels).logits
+    let ts = try TemperatureScaling.fit(logits: logits, labels: data.labels)
+    #expect(mts.validationIndices.count == data.count)
+    #expect(abs(mts.temperature - ts.temperature) <= 1e-9 * max(1, ts.temperature))
+  }
+
   @Test func sameSeedGivesTheSameFit() throws {
     let net = ToyProblem.trained
     let options = MaskedTemperatureScalingOptions(maskRatio: 0.4, validationFraction: 1, seed: 7)

@@ -143,7 +143,9 @@ public enum CalibrateCommands: CommandProvider {
       do {
         let predictions = try Predictions(
           logits: result.logits, labels: data.labels, temperature: Double(model.temperature))
-        return .object(ReportObject(try predictions.report(binning), dataName: data.name))
+        return .object(
+          ReportObject(
+            try predictions.report(binning), dataName: data.name, modelName: model.origin))
       } catch {
         throw args.invalid("bins", "\(error)")
       }

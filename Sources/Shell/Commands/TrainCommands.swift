@@ -87,6 +87,7 @@ public enum TrainCommands: CommandProvider {
         }, shouldStop: { Interrupt.isRequested })
       bar.finish()
       model.temperature = 1
+      model.origin = describe(model, data, args)
       return .object(HistoryObject(records))
     } catch let error as TrainingError {
       bar.finish()
@@ -97,6 +98,16 @@ public enum TrainCommands: CommandProvider {
       case .nonFinite: throw ShellError.commandFailed(command: "train", message: "\(error)")
       }
     }
+  }
+
+  /// "ConvNet-3 w128 trained on fashion-mnist/train (loss=ls, mixup=1)" for tables and legends.
+  static func describe(_ model: ModelObject, _ data: Dataset, _ args: Arguments) -> String {
+    let c = model.model.config
+    var options: [String] = []
+    if let loss = try? args.string("loss"), loss != "ce" { options.append("loss=\(loss)") }
+    if let mixup = try? args.float("mixup"), mixup > 0 { options.append("mixup=\(mixup)") }
+    let suffix = options.isEmpty ? "" : " (" + options.joined(separator: ", ") + ")"
+    return "ConvNet-\(c.depth) w\(c.netWidth) trained on \(data.name)\(suffix)"
   }
 
   static var eval: Command {
@@ -127,9 +138,14 @@ public enum TrainCommands: CommandProvider {
       try checkFits(model, data, args)
       let batch = try args.int("batch")
       guard batch >= 1 else { throw args.invalid("batch", "must be at least 1") }
-      let result = Evaluation.evaluate(
-        model.model, images: data.images, labels: data.labels, batchSize: batch,
-        temperature: model.temperature)
+      let result: EvaluationResult
+      do {
+        result = try Evaluation.evaluate(
+          model.model, images: data.images, labels: data.labels, batchSize: batch,
+          temperature: model.temperature, shouldStop: { Interrupt.isRequested })
+      } catch TrainingError.interrupted(_, let step) {
+        throw ShellError.interrupted(at: "batch \(step + 1) of the evaluation")
+      }
       let ece = try Predictions(
         logits: result.logits, labels: result.labels, temperature: Double(model.temperature)
       ).ece(.guo)

@@ -4,14 +4,21 @@ import Foundation
 /// Formats a metric the way every table does.
 func formatted(_ value: Double) -> String { String(format: "%.4f", value) }
 
+/// Counts print as integers, everything else as `formatted`.
+func formattedStatistic(_ value: Double) -> String {
+  value >= 1 && value == value.rounded() && value < 1e15 ? "\(Int(value))" : formatted(value)
+}
+
 /// The ECE family of one model on one dataset (`metrics r`).
 public final class ReportObject: ShellObject {
   public let report: CalibrationReport
   public let dataName: String
+  public let modelName: String
 
-  public init(_ report: CalibrationReport, dataName: String) {
+  public init(_ report: CalibrationReport, dataName: String, modelName: String) {
     self.report = report
     self.dataName = dataName
+    self.modelName = modelName
   }
 
   public var typeName: String { "report" }
@@ -26,9 +33,7 @@ public final class ReportObject: ShellObject {
     let b = report.binning
     let rule = b.edgeRule == .rightClosed ? "right-closed" : "left-closed"
     var rows = [["metric", "value"]]
-    rows += report.summary.map { row in
-      [row.metric, row.value == row.value.rounded() && row.value >= 1 ? "\(Int(row.value))" : formatted(row.value)]
-    }
+    rows += report.summary.map { [$0.metric, formattedStatistic($0.value)] }
     rows.append(["direction", report.direction])
     var bins = [["bin", "count", "confidence", "accuracy", "gap"]]
     for bin in report.reliability.bins where bin.count > 0 {
@@ -37,7 +42,7 @@ public final class ReportObject: ShellObject {
         formatted(bin.meanConfidence), formatted(bin.accuracy), formatted(bin.gap),
       ])
     }
-    return "\(dataName), \(report.sampleCount) images, \(b.binCount) \(rule) bins\n"
+    return "\(modelName) on \(dataName), \(report.sampleCount) images, \(b.binCount) \(rule) bins\n"
       + TextTable(rows).render() + "\n" + TextTable(bins).render().trimmingCharacters(in: .newlines)
   }
 
@@ -116,7 +121,7 @@ public final class MaxLogitObject: ShellObject {
     var rows = [["statistic"] + names]
     guard let first = statistics.first else { return summary }
     for (i, row) in first.summary.enumerated() {
-      rows.append([row.name] + statistics.map { formatted($0.summary[i].value) })
+      rows.append([row.name] + statistics.map { formattedStatistic($0.summary[i].value) })
     }
     return TextTable(rows).render().trimmingCharacters(in: .newlines)
   }
