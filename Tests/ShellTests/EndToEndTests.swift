@@ -174,6 +174,56 @@ extension ShellTestSuite {
       #expect(otherSeed.out != numbers)
     }
 
+    /// Every figure command writes its file into the session folder, embeds it in
+    /// transcript.md, and draws the same PNG bytes when the session is replayed.
+    @Test func figureCommandsWriteIntoTheSession() throws {
+      let directory = try Self.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let sessions = directory.appendingPathComponent("S")
+      let input = """
+        fm = load fashion-mnist
+        sub = fm.train.sample per_class=3
+        held = fm.train.sample per_class=2 seed=5
+        net = convnet sub width=4 depth=1
+        h = train net sub epochs=2 batch=10
+        mts = calibrate net sub method=mts r=0.3
+        s = sweep net sub val=held ratios=[0.2, 0.5]
+        plot reliability net mts data=sub names=["raw", "MTS"]
+        plot hist net mts data=sub
+        plot lines s
+        plot curves h
+        show sub per_class=3
+        plot reliability net data=sub file="rel.svg"
+
+        """
+      let run = try Self.ddcal(["--session", sessions.path, "--seed", "1", "--quiet"], input: input)
+      #expect(run.status == 0, "\(run.err)")
+      let folders = try FileManager.default.contentsOfDirectory(atPath: sessions.path)
+      let base = sessions.appendingPathComponent(try #require(folders.first))
+      let transcript = try String(
+        contentsOf: base.appendingPathComponent("transcript.md"), encoding: .utf8)
+      let names = ["reliability-1.png", "hist-2.png", "lines-3.png", "curves-4.png", "show-5.png"]
+      for name in names + ["rel.svg"] {
+        let data = try Data(contentsOf: base.appendingPathComponent(name))
+        #expect(data.count > 1000, "\(name)")
+        #expect(transcript.contains("![](\(name))"), "\(name) embedded")
+      }
+      let png = try Data(contentsOf: base.appendingPathComponent("reliability-1.png"))
+      #expect(png.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
+
+      let replayDir = directory.appendingPathComponent("R")
+      let replay = try Self.ddcal(
+        ["--session", replayDir.path, "--quiet", base.appendingPathComponent("session.ddc").path])
+      #expect(replay.status == 0, "\(replay.err)")
+      let replayed = try FileManager.default.contentsOfDirectory(atPath: replayDir.path)
+      let again = replayDir.appendingPathComponent(try #require(replayed.first))
+      for name in names {
+        #expect(
+          try Data(contentsOf: again.appendingPathComponent(name))
+            == Data(contentsOf: base.appendingPathComponent(name)), "\(name) byte-identical")
+      }
+    }
+
     @Test func versionAndHelp() throws {
       let version = try Self.ddcal(["--version"])
       #expect(version.status == 0 && version.out == "0.1.0\n")
