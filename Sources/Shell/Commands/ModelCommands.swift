@@ -75,7 +75,9 @@ enum DatasetMethods {
       guard perClass >= 1 else { throw context.arguments.invalid("per_class", "must be ≥ 1") }
       var rng = try context.randomStream()
       do {
-        return .object(DatasetObject(try data.samplePerClass(perClass, rng: &rng)))
+        var sample = try data.samplePerClass(perClass, rng: &rng)
+        sample.name = "\(data.name)[\(perClass)/class]"
+        return .object(DatasetObject(sample))
       } catch {
         throw context.arguments.invalid("per_class", "\(error)")
       }
