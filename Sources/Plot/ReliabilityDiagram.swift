@@ -79,7 +79,9 @@ extension Figure {
     var figure = Figure(
       width: 40 + 150 * Double(n) + (legendAtRight ? 150 : 0), height: title == nil ? 330 : 350,
       rows: 2, columns: n,
-      panels: panels.map(reliabilityAxes) + panels.map(confidenceHistogramAxes), title: title)
+      panels: panels.map(reliabilityAxes)
+        + panels.map { confidenceHistogramAxes($0, top: sharedHistogramTop(panels)) },
+      title: title)
     figure.rowWeights = [3, 1]
     figure.shareX = true
     figure.shareY = true
@@ -153,12 +155,23 @@ extension Figure {
     return axes
   }
 
+  /// Sample fractions per bin of one panel.
+  static func sampleFractions(_ panel: ReliabilityPanel) -> [Double] {
+    let total = Double(panel.bins.reduce(0) { $0 + max($1.count, 0) })
+    return panel.bins.map { total > 0 ? Double($0.count) / total : 0 }
+  }
+
+  /// One y limit for every confidence histogram: the panels share their y axis, so each must
+  /// fit the fullest bin of any panel (a collapsed TS panel puts every sample in one bin).
+  static func sharedHistogramTop(_ panels: [ReliabilityPanel]) -> Double {
+    max(panels.flatMap(sampleFractions).max() ?? 0, 0.01) * 1.15
+  }
+
   /// The lower panel: fraction of samples per bin, with overall accuracy and mean confidence.
-  static func confidenceHistogramAxes(_ panel: ReliabilityPanel) -> Axes {
+  static func confidenceHistogramAxes(_ panel: ReliabilityPanel, top: Double) -> Axes {
     typealias S = ReliabilityStyle
     let total = Double(panel.bins.reduce(0) { $0 + max($1.count, 0) })
-    let fractions = panel.bins.map { total > 0 ? Double($0.count) / total : 0 }
-    let top = max(fractions.max() ?? 0, 0.01) * 1.15
+    let fractions = sampleFractions(panel)
     var axes = Axes(
       x: Axis("Confidence", limits: xRange(panel.bins)), y: Axis("Samples", limits: 0...top))
     axes.legend = .none
