@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// Whole-file reads and atomic writes through POSIX calls, reporting `DatasetError`s.
 enum FileIO {
@@ -105,18 +106,7 @@ enum FileIO {
   static func writeAtomically(
     _ path: String, _ body: (String) throws(DatasetError) -> Void
   ) throws(DatasetError) {
-    let temporary = temporaryPath(beside: path)
-    do {
-      try body(temporary)
-    } catch {
-      unlink(temporary)
-      throw error
-    }
-    guard rename(temporary, path) == 0 else {
-      let reason = systemError()
-      unlink(temporary)
-      throw .writeFailed(path: path, reason: reason)
-    }
+    try FileReplacement.replace(path, failure: { .writeFailed(path: path, reason: $0) }, body)
   }
 
   private static func writeFile(
@@ -135,15 +125,6 @@ enum FileIO {
     if failure == nil && fsync(fd) != 0 { failure = systemError() }
     if close(fd) != 0 && failure == nil { failure = systemError() }
     if let failure { throw .writeFailed(path: path, reason: failure) }
-  }
-
-  /// `dir/.name.tmp-<pid>-<random>` in the same directory, so rename(2) stays atomic.
-  static func temporaryPath(beside path: String) -> String {
-    let slash = path.lastIndex(of: "/")
-    let directory = slash.map { String(path[...$0]) } ?? ""
-    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    let tag = String(UInt32.random(in: 0...UInt32.max), radix: 16)
-    return "\(directory).\(name).tmp-\(getpid())-\(tag)"
   }
 
   /// The message for the current `errno`.

@@ -1,5 +1,6 @@
 import CPNG
 import Foundation
+import TensorCore
 
 /// PNG files through libpng's simplified API (`png_image_*`), which reports errors in a message
 /// field instead of longjmp. The encoder writes no time chunk, so the same pixels always give
@@ -105,18 +106,7 @@ enum AtomicFile {
   static func write(
     _ path: String, _ body: (String) throws(PlotError) -> Void
   ) throws(PlotError) {
-    let temporary = temporaryPath(beside: path)
-    do {
-      try body(temporary)
-    } catch {
-      unlink(temporary)
-      throw error
-    }
-    guard rename(temporary, path) == 0 else {
-      let reason = String(cString: strerror(errno))
-      unlink(temporary)
-      throw .writeFailed(path: path, reason: reason)
-    }
+    try FileReplacement.replace(path, failure: { .writeFailed(path: path, reason: $0) }, body)
   }
 
   /// Writes `bytes` to a new file at `path` (a temporary name; errors name `shown`).
@@ -132,29 +122,6 @@ enum AtomicFile {
     let closed = fclose(file)
     guard written == bytes.count, closed == 0 else {
       throw .writeFailed(path: shown, reason: String(cString: strerror(errno)))
-    }
-  }
-
-  /// `dir/.name.tmp-<pid>-<n>` in the same directory (so rename stays on one file system).
-  static func temporaryPath(beside path: String) -> String {
-    let slash = path.lastIndex(of: "/")
-    let directory = slash.map { String(path[...$0]) } ?? ""
-    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    return directory + "." + name + ".tmp-\(getpid())-\(counter.next())"
-  }
-
-  private static let counter = Counter()
-
-  /// A process-wide increasing number, so concurrent writers never share a temporary name.
-  private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-
-    func next() -> Int {
-      lock.lock()
-      defer { lock.unlock() }
-      value += 1
-      return value
     }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// One recorded session folder: `Sessions/<YYYY-MM-DD-HHMMSS>[-name]/` holding
 /// `transcript.md` (every statement in a ```ddcal block, its output, embedded figures) and
@@ -185,19 +186,14 @@ public enum AtomicFile {
   /// Writes `data` to `url` atomically.
   /// - Throws: `ShellError.io` on failure.
   public static func write(_ data: Data, to url: URL) throws {
-    let pid = ProcessInfo.processInfo.processIdentifier
-    let temporary = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).\(pid).tmp")
-    do {
-      try data.write(to: temporary)
-    } catch {
-      throw ShellError.io(path: url.path, message: error.localizedDescription)
-    }
-    // rename(2) replaces the target atomically.
-    guard rename(temporary.path, url.path) == 0 else {
-      let message = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(at: temporary)
-      throw ShellError.io(path: url.path, message: message)
+    try FileReplacement.replace(
+      url.path, failure: { ShellError.io(path: url.path, message: $0) }
+    ) { (temporary: String) throws(ShellError) in
+      do {
+        try data.write(to: URL(fileURLWithPath: temporary))
+      } catch {
+        throw ShellError.io(path: url.path, message: error.localizedDescription)
+      }
     }
   }
 }

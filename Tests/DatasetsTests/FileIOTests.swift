@@ -1,13 +1,14 @@
 import Foundation
+import TensorCore
 import Testing
 
 @testable import Datasets
 
 @Suite struct FileIOTests {
   @Test func temporaryFileSitsBesideTheTarget() {
-    let temporary = FileIO.temporaryPath(beside: "/a/b/c.npz")
+    let temporary = FileReplacement.temporaryPath(beside: "/a/b/c.npz")
     #expect(temporary.hasPrefix("/a/b/.c.npz.tmp-"))
-    #expect(FileIO.temporaryPath(beside: "plain.npy").hasPrefix(".plain.npy.tmp-"))
+    #expect(FileReplacement.temporaryPath(beside: "plain.npy").hasPrefix(".plain.npy.tmp-"))
   }
 
   @Test func atomicWriteReplacesAndLeavesNoTemporaryFile() throws {

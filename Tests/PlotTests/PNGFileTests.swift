@@ -95,9 +95,9 @@ import Testing
   }
 
   @Test func temporaryNamesSitBesideTheTargetAndDiffer() {
-    let a = AtomicFile.temporaryPath(beside: "/a/b/c.png")
-    let b = AtomicFile.temporaryPath(beside: "/a/b/c.png")
+    let a = FileReplacement.temporaryPath(beside: "/a/b/c.png")
+    let b = FileReplacement.temporaryPath(beside: "/a/b/c.png")
     #expect(a.hasPrefix("/a/b/.c.png.tmp-") && a != b)
-    #expect(AtomicFile.temporaryPath(beside: "c.png").hasPrefix(".c.png.tmp-"))
+    #expect(FileReplacement.temporaryPath(beside: "c.png").hasPrefix(".c.png.tmp-"))
   }
 }

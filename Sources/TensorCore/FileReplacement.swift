@@ -1,0 +1,51 @@
+import Foundation
+
+/// Atomic file replacement, shared by every writer in ddcal (npy/npz, figures, sessions):
+/// write a temporary file in the destination's directory, then rename(2) it over the
+/// destination, so readers see the old file or the complete new one — never a partial write.
+public enum FileReplacement {
+  /// A hidden name beside `path`, unique per process and call: `dir/.name.tmp-<pid>-<n>`.
+  public static func temporaryPath(beside path: String) -> String {
+    let slash = path.lastIndex(of: "/")
+    let directory = slash.map { String(path[...$0]) } ?? ""
+    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+    return directory + "." + name + ".tmp-\(getpid())-\(counter.next())"
+  }
+
+  /// Calls `body` with a fresh temporary path beside `path`, then renames it onto `path`.
+  /// On any failure the temporary file is removed and `path` is untouched.
+  /// - Parameters:
+  ///   - failure: makes the caller's error from the system's reason when the rename fails.
+  ///   - body: writes the complete file at the path it is given.
+  public static func replace<E: Error>(
+    _ path: String, failure: (_ reason: String) -> E, _ body: (String) throws(E) -> Void
+  ) throws(E) {
+    let temporary = temporaryPath(beside: path)
+    do {
+      try body(temporary)
+    } catch {
+      unlink(temporary)
+      throw error
+    }
+    guard rename(temporary, path) == 0 else {
+      let reason = String(cString: strerror(errno))
+      unlink(temporary)
+      throw failure(reason)
+    }
+  }
+
+  private static let counter = Counter()
+
+  /// A process-wide increasing number, so concurrent writers never share a temporary name.
+  private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func next() -> Int {
+      lock.lock()
+      defer { lock.unlock() }
+      value += 1
+      return value
+    }
+  }
+}
