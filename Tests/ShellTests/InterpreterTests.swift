@@ -206,6 +206,14 @@ extension ShellTestSuite {
 
     // MARK: - Help
 
+    @Test func helpDescribesMethodsOfValues() {
+      let harness = Self.harness()
+      let text = harness.repl("help sample").out
+      #expect(text.hasPrefix("usage: sample [per_class=INT] [seed=INT]\n"))
+      #expect(text.contains("sub = fm.train.sample per_class=10 seed=1"))
+      #expect(harness.repl("help sampel").err.contains("did you mean 'sample'?"))
+    }
+
     @Test func helpShowsUsageParametersAndExample() {
       let harness = Self.harness()
       let text = harness.repl("help train").out

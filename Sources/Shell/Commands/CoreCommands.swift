@@ -18,8 +18,11 @@ public enum CoreCommands: CommandProvider {
         context.output.write(HelpFormatter.overview(registry))
         return .none
       }
-      guard let command = registry.command(named: name) else {
-        let suggestion = Suggestions.closest(to: name, in: registry.names)
+      // Methods of values (`fm.train.sample`) have help too: `help sample`.
+      let methods = CommandRegistry.methods
+      guard let command = registry.command(named: name) ?? methods.first(where: { $0.name == name })
+      else {
+        let suggestion = Suggestions.closest(to: name, in: registry.names + methods.map(\.name))
         throw context.arguments.failure(
           .unknownCommand(name, suggestion: suggestion), at: "command")
       }

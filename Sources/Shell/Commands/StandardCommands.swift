@@ -17,6 +17,9 @@ extension CommandRegistry {
     PlotCommands.self,
   ]
 
+  /// Methods of engine values, for `help <method>` (they are called as `value.method …`).
+  public static var methods: [Command] { DatasetMethods.commands }
+
   /// A registry holding every family in `providers`.
   public static var standard: CommandRegistry {
     var registry = CommandRegistry()
