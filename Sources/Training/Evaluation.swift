@@ -24,9 +24,10 @@ public enum Evaluation {
   ) -> EvaluationResult {
     let start = DispatchTimeShim.now()
     let logits = GradMode.withoutGradients {
-      batched(images, batchSize) { model.forward(Tensor($0)).value }
+      batched(images, batchSize) { _, x in model.forward(Tensor(x)).value }
     }
-    return summarize(logits, labels, temperature, seconds: DispatchTimeShim.seconds(since: start))
+    return summarize(
+      logits, labels, temperature, classes: model.config.classes, seconds: DispatchTimeShim.seconds(since: start))
   }
 
   /// `evaluate`, polling `shouldStop` between batches (Ctrl-C in the shell).
@@ -36,21 +37,22 @@ public enum Evaluation {
     temperature: Float = 1, shouldStop: () -> Bool
   ) throws -> EvaluationResult {
     let start = DispatchTimeShim.now()
-    var parts: [NDArray] = []
-    let n = images.shape[0]
-    for (step, first) in stride(from: 0, to: n, by: max(batchSize, 1)).enumerated() {
-      if shouldStop() { throw TrainingError.interrupted(epoch: 0, step: step) }
-      let x = images.rows(first..<min(n, first + batchSize))
-      parts.append(GradMode.withoutGradients { model.forward(Tensor(x)).value })
+    let logits = try GradMode.withoutGradients {
+      try batched(images, batchSize) { step, x in
+        if shouldStop() { throw TrainingError.interrupted(epoch: 0, step: step) }
+        return model.forward(Tensor(x)).value
+      }
     }
-    let k = parts.first?.shape[1] ?? model.config.classes
-    let logits = NDArray(shape: [n, k], data: parts.flatMap(\.data))
-    return summarize(logits, labels, temperature, seconds: DispatchTimeShim.seconds(since: start))
+    return summarize(
+      logits, labels, temperature, classes: model.config.classes, seconds: DispatchTimeShim.seconds(since: start))
   }
 
   private static func summarize(
-    _ logits: NDArray, _ labels: [Int], _ temperature: Float, seconds: Double
+    _ batchedLogits: NDArray, _ labels: [Int], _ temperature: Float, classes: Int,
+    seconds: Double
   ) -> EvaluationResult {
+    // No images: `batched` cannot know the row shape, so give the logits their K columns.
+    let logits = batchedLogits.rank == 2 ? batchedLogits : NDArray.zeros([0, classes])
     let scaled = temperature == 1 ? logits : logits * (1 / temperature)
     let logp = scaled.logSoftmaxRows()
     let predictions = scaled.argmaxRows()
@@ -73,20 +75,22 @@ public enum Evaluation {
     -> NDArray
   {
     GradMode.withoutGradients {
-      batched(images, batchSize) { x in
+      batched(images, batchSize) { _, x in
         model.features(Tensor(x), with: model.parameters.tensors, upToBlock: block)
           .flattenedRows().value
       }
     }
   }
 
-  /// Concatenates `body` over row batches of x.
-  static func batched(_ x: NDArray, _ size: Int, _ body: (NDArray) -> NDArray) -> NDArray {
+  /// Concatenates `body(batchIndex, rows)` over row batches of x.
+  static func batched(
+    _ x: NDArray, _ size: Int, _ body: (Int, NDArray) throws -> NDArray
+  ) rethrows -> NDArray {
     let n = x.shape[0]
     var parts: [Float] = []
     var rowShape: [Int] = []
-    for start in stride(from: 0, to: n, by: max(size, 1)) {
-      let out = body(x.rows(start..<min(n, start + size)))
+    for (step, start) in stride(from: 0, to: n, by: max(size, 1)).enumerated() {
+      let out = try body(step, x.rows(start..<min(n, start + size)))
       rowShape = Array(out.shape.dropFirst())
       parts.append(contentsOf: out.data)
     }

@@ -135,3 +135,31 @@ private func smallNet(seed: UInt64) -> ConvNet {
     }
   }
 }
+
+@Suite struct EvaluationEdgeTests {
+  @Test func emptyDataGivesEmptyLogitsAndZeroAccuracy() throws {
+    var rng = RandomStream(seed: 1)
+    let net = ConvNet(
+      ConvNetConfig(channels: 1, height: 8, width: 8, classes: 2, depth: 1, netWidth: 2), rng: &rng)
+    let empty = NDArray(shape: [0, 1, 8, 8], data: [])
+    #expect(Evaluation.evaluate(net, images: empty, labels: []).logits.shape == [0, 2])
+    let stoppable = try Evaluation.evaluate(net, images: empty, labels: [], shouldStop: { false })
+    #expect(stoppable.accuracy == 0 && stoppable.logits.shape == [0, 2])
+  }
+
+  @Test func stopCheckInterruptsEvaluationBetweenBatches() {
+    var rng = RandomStream(seed: 1)
+    let net = ConvNet(
+      ConvNetConfig(channels: 1, height: 8, width: 8, classes: 2, depth: 1, netWidth: 2), rng: &rng)
+    let x = NDArray(shape: [6, 1, 8, 8], data: rng.normal(384))
+    var calls = 0
+    #expect(throws: TrainingError.interrupted(epoch: 0, step: 2)) {
+      try Evaluation.evaluate(
+        net, images: x, labels: [0, 1, 0, 1, 0, 1], batchSize: 2,
+        shouldStop: {
+          calls += 1
+          return calls == 3
+        })
+    }
+  }
+}
