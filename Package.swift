@@ -43,11 +43,15 @@ let libraries: [Target] = [
     name: "Calibration",
     dependencies: ["Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore"],
     swiftSettings: optimized),
+  .target(
+    name: "Distillation",
+    dependencies: ["Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore"],
+    swiftSettings: optimized),
   .target(name: "Plot", dependencies: ["TensorCore", "CCairo", "CPNG"], swiftSettings: optimized),
   .target(
     name: "Shell",
     dependencies: [
-      "Calibration", "Plot", "Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore",
+      "Distillation", "Calibration", "Plot", "Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore",
       "CEditLine",
     ],
     swiftSettings: optimized),
@@ -61,7 +65,7 @@ let executables: [Target] = [
     dependencies: ["Shell", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
   .executableTarget(
     name: "ddcal-bench",
-    dependencies: ["Training", "NN", "Optim", "Datasets", "Autodiff", "TensorCore"]),
+    dependencies: ["Distillation", "Training", "NN", "Optim", "Datasets", "Autodiff", "TensorCore"]),
 ]
 
 // MARK: - Test support and tests
@@ -79,6 +83,11 @@ let tests: [Target] = [
     name: "CalibrationTests",
     dependencies: ["Calibration", "Training", "Datasets", "NN", "Autodiff", "TensorCore"],
     exclude: ["Fixtures"]),
+  .testTarget(
+    name: "DistillationTests",
+    dependencies: [
+      "Distillation", "Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore", "TestSupport",
+    ]),
   .testTarget(name: "PlotTests", dependencies: ["Plot", "TensorCore"], exclude: ["Golden"]),
   .testTarget(
     name: "ShellTests", dependencies: ["Shell", "TensorCore"],

@@ -61,6 +61,12 @@ public final class CommandContext {
     try Interrupt.check(at: location())
   }
 
+  /// Keeps what the command made so far: if it then throws `.interrupted`, an assignment
+  /// `x = command …` still binds `value` to x.
+  public func keepPartialResult(_ value: Value) {
+    interpreter.partialResult = value
+  }
+
   /// Asks the shell to stop after this statement with exit status `status`.
   public func requestExit(status: Int32) {
     interpreter.exitRequest = status

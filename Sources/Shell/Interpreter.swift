@@ -17,6 +17,9 @@ public final class Interpreter {
   public private(set) var sessions: SessionRecorder
   /// Set by `quit`: the exit status requested, ending the run after this statement.
   public internal(set) var exitRequest: Int32?
+  /// What an interrupted command had made so far (a partly distilled set); an assignment
+  /// binds it before the interruption is reported, so Ctrl-C loses nothing.
+  var partialResult: Value?
   /// RandomStreams handed out since the seed was last set; each gets the next stream id.
   private var streamsIssued: UInt64 = 0
 
@@ -62,7 +65,16 @@ public final class Interpreter {
       if registry.command(named: name) != nil {
         throw Diagnostic(.assignmentToCommand(name), at: nameRange)
       }
-      environment.bind(name, to: try evaluate(value))
+      partialResult = nil
+      do {
+        environment.bind(name, to: try evaluate(value))
+      } catch let diagnostic as Diagnostic {
+        if case .interrupted = diagnostic.error, let partial = partialResult {
+          environment.bind(name, to: partial)
+        }
+        partialResult = nil
+        throw diagnostic
+      }
     case .forLoop(let variable, let variableRange, let sequence, let body):
       try executeLoop(variable, variableRange, sequence, body)
     }

@@ -13,6 +13,7 @@ extension CommandRegistry {
     DataCommands.self,
     ModelCommands.self,
     TrainCommands.self,
+    DistillCommands.self,
     CalibrateCommands.self,
     PlotCommands.self,
   ]

@@ -1,4 +1,5 @@
 import Datasets
+import Distillation
 import Foundation
 import NN
 import TensorCore
@@ -22,7 +23,11 @@ enum Archive {
       if let model = object as? ModelObject {
         try NPZ.write(members(of: model), to: path)
       } else if let data = object as? DatasetObject {
-        try NPZ.write(try members(of: data.dataset), to: path)
+        if let synthetic = data.synthetic {
+          try synthetic.save(to: path)
+        } else {
+          try NPZ.write(try data.dataset.npzMembers(), to: path)
+        }
       } else if let result = object as? EvaluationObject {
         let labels = try NPYArray(int64: result.result.labels, shape: [result.result.labels.count])
         try NPZ.write([("logits", NPYArray(result.result.logits)), ("labels", labels)], to: path)
@@ -47,21 +52,13 @@ enum Archive {
     return members
   }
 
-  static func members(of dataset: Dataset) throws -> [(String, NPYArray)] {
-    let names = Array(dataset.classNames.joined(separator: "\n").utf8)
-    return [
-      ("images", NPYArray(dataset.images)),
-      ("labels", try NPYArray(int64: dataset.labels, shape: [dataset.count])),
-      ("ddcal.classes", try NPYArray(uint8: names, shape: [names.count])),
-      ("ddcal.mean", NPYArray(NDArray(shape: [dataset.normalization.channels], data: dataset.normalization.mean))),
-      ("ddcal.std", NPYArray(NDArray(shape: [dataset.normalization.channels], data: dataset.normalization.std))),
-    ]
-  }
-
   static func load(path: String) throws -> Value {
     if path.hasSuffix(".npy") { return .tensor(try NPY.read(path).toNDArray()) }
     let archive = try NPZ.read(path)
     if let config = archive["ddcal.config"]?.integers { return try model(archive, config, path) }
+    if SyntheticSet.isSyntheticSet(archive) {
+      return .object(try DatasetObject(synthetic: try SyntheticSet(npz: archive)))
+    }
     if archive["images"] != nil, archive["labels"] != nil { return try dataset(archive, path) }
     if archive.members.count == 1, let only = archive.members.first {
       return .tensor(only.array.toNDArray())
@@ -94,24 +91,7 @@ enum Archive {
   }
 
   private static func dataset(_ archive: NPZArchive, _ path: String) throws -> Value {
-    let images = try archive.array(named: "images").toNDArray()
-    guard let labels = archive["labels"]?.integers else {
-      throw ShellError.io(path: path, message: "labels must be integers")
-    }
-    var names: [String] = []
-    if case .uint8(let bytes)? = archive["ddcal.classes"]?.elements {
-      names = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
-    }
-    let classCount = max(names.count, (labels.max() ?? 0) + 1)
-    var normalization: Normalization? = nil
-    if let mean = archive["ddcal.mean"]?.float32Array, let std = archive["ddcal.std"]?.float32Array {
-      normalization = try Normalization(mean: mean.data, std: std.data)
-    }
     let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-    return .object(
-      DatasetObject(
-        try Dataset(
-          name: name, images: images, labels: labels, classCount: classCount,
-          classNames: names.count == classCount ? names : [], normalization: normalization)))
+    return .object(DatasetObject(try Dataset(npz: archive, name: name)))
   }
 }

@@ -1,17 +1,33 @@
 import Datasets
+import Distillation
 import Foundation
 import TensorCore
 
 /// A labelled image set in a variable: `fm.train`, `sub = fm.train.sample per_class=10`.
 public final class DatasetObject: ShellObject {
   public let dataset: Dataset
+  /// Set when the images were distilled: the learned step size, iterations and settings.
+  public let synthetic: SyntheticSet?
 
-  public init(_ dataset: Dataset) { self.dataset = dataset }
+  public init(_ dataset: Dataset) {
+    self.dataset = dataset
+    synthetic = nil
+  }
+
+  /// A distilled set, usable wherever a dataset is.
+  public init(synthetic: SyntheticSet) throws {
+    dataset = try synthetic.dataset()
+    self.synthetic = synthetic
+  }
 
   public var typeName: String { "dataset" }
 
   public var summary: String {
-    "\(dataset.name): \(dataset.count) × \(dataset.imageShape), \(dataset.classCount) classes"
+    let base = "\(dataset.name): \(dataset.count) × \(dataset.imageShape), \(dataset.classCount) classes"
+    guard let synthetic else { return base }
+    let method = synthetic.settings.first { $0.hasPrefix("method=") }?.dropFirst(7) ?? "distilled"
+    let lr = synthetic.learningRate.map { String(format: ", lr %.4g", $0) } ?? ""
+    return base + " (\(method), \(synthetic.iteration) iterations\(lr))"
   }
 
   public var display: String {
@@ -21,7 +37,10 @@ public final class DatasetObject: ShellObject {
     return summary + " (\(perClass))"
   }
 
-  public var fieldNames: [String] { ["count", "shape", "classes", "images", "labels", "name"] }
+  public var fieldNames: [String] {
+    ["count", "shape", "classes", "images", "labels", "name"]
+      + (synthetic == nil ? [] : ["lr", "iteration", "settings"])
+  }
 
   public func field(_ name: String) throws -> Value? {
     switch name {
@@ -31,6 +50,9 @@ public final class DatasetObject: ShellObject {
     case "images": return .tensor(dataset.images)
     case "labels": return .tensor(NDArray(shape: [dataset.count], data: dataset.labels.map(Float.init)))
     case "name": return .string(dataset.name)
+    case "lr" where synthetic != nil: return synthetic?.learningRate.map { .float(Double($0)) } ?? Value.none
+    case "iteration" where synthetic != nil: return .int(synthetic?.iteration ?? 0)
+    case "settings" where synthetic != nil: return .list((synthetic?.settings ?? []).map { .string($0) })
     default: return nil
     }
   }

@@ -18,7 +18,7 @@ extension UnaryOp {
     case .rsqrt: return 1 / x.squareRoot()
     case .square: return x * x
     case .reciprocal: return 1 / x
-    case .relu: return x > 0 ? x : 0
+    case .relu: return x < 0 ? 0 : x  // NaN passes through, as in PyTorch
     case .abs: return Swift.abs(x)
     case .sign: return x > 0 ? 1 : (x < 0 ? -1 : 0)
     case .tanh: return Foundation.tanh(x)
@@ -48,7 +48,7 @@ enum UnaryKernel {
     switch op {
     case .negate: loop(x, out, n) { -$0 }
     case .square: loop(x, out, n) { $0 * $0 }
-    case .relu: loop(x, out, n) { $0 > 0 ? $0 : 0 }
+    case .relu: loop(x, out, n) { $0 < 0 ? 0 : $0 }
     case .positive: loop(x, out, n) { $0 > 0 ? 1 : 0 }
     case .sqrt: loop(x, out, n) { $0.squareRoot() }
     case .rsqrt: loop(x, out, n) { 1 / $0.squareRoot() }

@@ -1,0 +1,29 @@
+/// The distillation backbones (SPEC §5–§7).
+public enum DistillMethod: String, Sendable, CaseIterable {
+  /// Dataset Condensation: layer-wise gradient matching (Zhao et al., 2021; SPEC §5).
+  case dc
+  /// DC with siamese differentiable augmentation (Zhao & Bilen, 2021; SPEC §5).
+  case dsa
+  /// Distribution matching of class-mean embeddings (Zhao & Bilen, 2023; SPEC §6).
+  case dm
+  /// Matching training trajectories through unrolled student steps (Cazenavette et al., 2022; SPEC §7).
+  case mtt
+
+  /// One line for help text.
+  public var summary: String {
+    switch self {
+    case .dc: return "gradient matching, per-class, second order"
+    case .dsa: return "gradient matching with siamese DSA augmentation, second order"
+    case .dm: return "class-mean embedding matching in random networks, first order"
+    case .mtt: return "trajectory matching against expert snapshots, unrolled student steps"
+    }
+  }
+}
+
+/// How the learnable images start.
+public enum SyntheticInitialization: String, Sendable, CaseIterable {
+  /// A per-class random sample of real images (the DSA/DM/MTT readmes).
+  case real
+  /// Standard normal noise (DC's default).
+  case noise
+}

@@ -1,0 +1,119 @@
+import NN
+
+/// Everything that defines a distillation run besides the source data (SPEC §5–§7 defaults).
+///
+/// `settings` writes the options as "key=value" lines saved with every synthetic set and
+/// checkpoint; `init(settings:)` reads them back, which is how `resume` continues a run.
+public struct DistillationOptions: Sendable, Equatable {
+  public var method: DistillMethod
+  public var imagesPerClass: Int
+  /// Outer iterations to run (the reference: DC/DSA 1000, DM 20000, MTT 5000).
+  public var iterations: Int
+  /// SGD step size on the pixels (DC/DSA 0.1, DM 1, MTT 1000) and its momentum (0.5).
+  public var imageLearningRate: Float
+  public var imageMomentum: Float
+  /// Real images per class drawn for each matching step (256).
+  public var realBatch: Int
+  public var initialization: SyntheticInitialization
+  /// DSA strategy string; "none" disables augmentation (DC's setting for CIFAR/FMNIST).
+  public var augmentation: String
+  /// MDT / MDTds on the synthetic batch.
+  public var mask: MaskSchedule
+  public var seed: UInt64
+  /// The network the matching runs in (ConvNet-3, width may be reduced for CPU time).
+  public var network: ConvNetConfig
+
+  /// DC/DSA: outer and inner loop counts per iteration (from ipc via SPEC §5's get_loops).
+  public var outerLoop: Int
+  public var innerLoop: Int
+  /// DC/DSA: plain SGD step size of the inner network updates, and their batch.
+  public var networkLearningRate: Float
+  public var trainBatch: Int
+
+  /// MTT: student steps N, expert epochs M, maximal start epoch T⁺, lr of the step size,
+  /// initial step size (lr_teacher), student batch (nil = the whole set), expert directory.
+  public var syntheticSteps: Int
+  public var expertEpochs: Int
+  public var maxStartEpoch: Int
+  public var stepSizeLearningRate: Float
+  public var initialStepSize: Float
+  public var syntheticBatch: Int?
+  public var expertDirectory: String?
+
+  /// Write a checkpoint every k iterations (0 = never) to `checkpointPath`.
+  public var checkpointEvery: Int
+  public var checkpointPath: String?
+
+  /// The reference defaults of `method` at `imagesPerClass` for `network`.
+  public init(method: DistillMethod, imagesPerClass ipc: Int, network: ConvNetConfig) {
+    self.method = method
+    imagesPerClass = ipc
+    self.network = network
+    imageMomentum = 0.5
+    realBatch = 256
+    seed = 0
+    mask = .none
+    (outerLoop, innerLoop) = Self.loops(imagesPerClass: ipc)
+    networkLearningRate = 0.01
+    trainBatch = 256
+    syntheticSteps = 20
+    expertEpochs = 3
+    maxStartEpoch = 25
+    stepSizeLearningRate = 1e-5
+    initialStepSize = 0.01
+    syntheticBatch = nil
+    expertDirectory = nil
+    checkpointEvery = 0
+    checkpointPath = nil
+    switch method {
+    case .dc:
+      (iterations, imageLearningRate, initialization, augmentation) = (1000, 0.1, .noise, "none")
+    case .dsa:
+      (iterations, imageLearningRate, initialization) = (1000, 0.1, .real)
+      augmentation = DiffAugment.standardStrategy
+    case .dm:
+      (iterations, imageLearningRate, initialization) = (20000, 1, .real)
+      augmentation = DiffAugment.standardStrategy
+    case .mtt:
+      (iterations, imageLearningRate, initialization) = (5000, 1000, .real)
+      augmentation = DiffAugment.standardStrategy
+    }
+  }
+
+  /// DC's get_loops (SPEC §5): ipc 1 → (1, 1), 10 → (10, 50), 20 → (20, 25), 30 → (30, 20),
+  /// 40 → (40, 15), 50 → (50, 10); other ipc (which the reference rejects) → (ipc, 10) [INFER].
+  public static func loops(imagesPerClass ipc: Int) -> (outer: Int, inner: Int) {
+    switch ipc {
+    case 1: return (1, 1)
+    case 10: return (10, 50)
+    case 20: return (20, 25)
+    case 30: return (30, 20)
+    case 40: return (40, 15)
+    case 50: return (50, 10)
+    default: return (max(ipc, 1), 10)
+    }
+  }
+
+  /// Throws `DistillationError.invalidOption` for values the loops cannot run with.
+  public func validate() throws {
+    func require(_ ok: Bool, _ message: String) throws {
+      if !ok { throw DistillationError.invalidOption(message) }
+    }
+    try require(imagesPerClass >= 1, "ipc must be at least 1")
+    try require(iterations >= 0, "iterations must be ≥ 0")
+    try require(imageLearningRate > 0, "lr_img must be > 0")
+    try require((0..<1).contains(imageMomentum), "momentum must be in [0, 1)")
+    try require(realBatch >= 1, "batch_real must be ≥ 1")
+    try require(outerLoop >= 1 && innerLoop >= 0, "outer_loop must be ≥ 1 and inner_loop ≥ 0")
+    try require(syntheticSteps >= 1, "syn_steps must be ≥ 1")
+    try require(expertEpochs >= 1, "expert_epochs must be ≥ 1")
+    try require(maxStartEpoch >= 1, "max_start_epoch must be ≥ 1")
+    try require(syntheticBatch.map { $0 >= 1 } ?? true, "batch_syn must be ≥ 1")
+    try require(checkpointEvery >= 0, "checkpoint_every must be ≥ 0")
+    try require(
+      checkpointEvery == 0 || checkpointPath != nil, "checkpoint_every needs a checkpoint path")
+    try mask.validate()
+    _ = try DiffAugment(strategy: augmentation)
+    try network.validate()
+  }
+}

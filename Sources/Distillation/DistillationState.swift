@@ -1,0 +1,103 @@
+import Datasets
+import TensorCore
+
+/// SGD with momentum on a raw array, PyTorch semantics (v ← μv + g, the first v = g;
+/// x ← x − η v): the optimizer of the synthetic pixels and of MTT's step size.
+public struct PixelOptimizer: Sendable, Equatable {
+  public var learningRate: Float
+  public var momentum: Float
+  /// The momentum buffer; nil before the first step.
+  public var velocity: NDArray?
+
+  public init(learningRate: Float, momentum: Float, velocity: NDArray? = nil) {
+    self.learningRate = learningRate
+    self.momentum = momentum
+    self.velocity = velocity
+  }
+
+  /// One step of x along the gradient g (same shape).
+  public mutating func step(_ x: inout NDArray, gradient g: NDArray) {
+    var v = g
+    if momentum != 0, var old = velocity {
+      old.scale(by: momentum)
+      old.addScaled(g, 1)
+      v = old
+    }
+    velocity = v
+    x.addScaled(v, -learningRate)
+  }
+}
+
+extension NDArray {
+  /// self ← s · self.
+  mutating func scale(by s: Float) {
+    withUnsafeMutableBufferPointer { p in
+      for i in 0..<p.count { p[i] *= s }
+    }
+  }
+}
+
+/// A distillation run between iterations: the set, both optimizers and the loss history.
+/// Everything else is derived from the options and the iteration number, so saving this is a
+/// complete checkpoint.
+public struct DistillationState: Sendable, Equatable {
+  public var set: SyntheticSet
+  public var imageOptimizer: PixelOptimizer
+  /// MTT's step-size optimizer (nil for DC/DSA/DM).
+  public var stepSizeOptimizer: PixelOptimizer?
+  /// The matching loss of every completed iteration.
+  public var losses: [Float]
+
+  public init(
+    set: SyntheticSet, imageOptimizer: PixelOptimizer, stepSizeOptimizer: PixelOptimizer?,
+    losses: [Float] = []
+  ) {
+    self.set = set
+    self.imageOptimizer = imageOptimizer
+    self.stepSizeOptimizer = stepSizeOptimizer
+    self.losses = losses
+  }
+
+  /// Writes the state atomically to `path` as a synthetic-set .npz with `ddcal.checkpoint.*`
+  /// members (optimizer buffers and the loss history); `SyntheticSet.load` reads it as a set.
+  public func save(to path: String) throws {
+    var extra: [(String, NPYArray)] = [
+      ("ddcal.checkpoint.losses", NPYArray(NDArray(shape: [losses.count], data: losses)))
+    ]
+    if let v = imageOptimizer.velocity { extra.append(("ddcal.checkpoint.image_velocity", NPYArray(v))) }
+    if let v = stepSizeOptimizer?.velocity {
+      extra.append(("ddcal.checkpoint.lr_velocity", NPYArray(v)))
+    }
+    try NPZ.write(try set.npzMembers(extra: extra), to: path)
+  }
+
+  /// Reads a checkpoint; the optimizers get the rates of `options`.
+  public static func load(path: String, options: DistillationOptions) throws -> DistillationState {
+    let archive = try NPZ.read(path)
+    guard let losses = archive["ddcal.checkpoint.losses"]?.float32Array else {
+      throw DistillationError.malformedFile(path: path, message: "not a checkpoint (no ddcal.checkpoint.losses)")
+    }
+    let set = try SyntheticSet(npz: archive)
+    let velocity = archive["ddcal.checkpoint.image_velocity"]?.float32Array
+    if let velocity, velocity.shape != set.images.shape {
+      throw DistillationError.malformedFile(path: path, message: "image velocity has the wrong shape")
+    }
+    var state = DistillationState(
+      set: set,
+      imageOptimizer: PixelOptimizer(
+        learningRate: options.imageLearningRate, momentum: options.imageMomentum, velocity: velocity),
+      stepSizeOptimizer: nil, losses: losses.data)
+    if options.method == .mtt {
+      state.stepSizeOptimizer = PixelOptimizer(
+        learningRate: options.stepSizeLearningRate, momentum: options.imageMomentum,
+        velocity: archive["ddcal.checkpoint.lr_velocity"]?.float32Array)
+    }
+    return state
+  }
+
+  /// The options recorded in a checkpoint or synthetic-set file.
+  public static func options(savedIn path: String) throws -> DistillationOptions {
+    let set = try SyntheticSet.load(path: path)
+    return try DistillationOptions(settings: set.settings)
+  }
+}

@@ -1,0 +1,84 @@
+import Autodiff
+import Datasets
+import Foundation
+import NN
+import Optim
+import TensorCore
+import Training
+
+/// How MTT's experts are trained (SPEC §7 buffer.py): plain SGD, lr 0.01, momentum 0, weight
+/// decay 0, no decay, batch 256, per-sample DSA augmentation; a snapshot at initialisation
+/// and after every epoch.
+public struct ExpertOptions: Sendable, Equatable {
+  public var count: Int
+  public var epochs: Int
+  public var learningRate: Float
+  public var batchSize: Int
+  public var augmentation: String
+  public var network: ConvNetConfig
+  public var seed: UInt64
+
+  public init(
+    count: Int, epochs: Int, network: ConvNetConfig, learningRate: Float = 0.01,
+    batchSize: Int = 256, augmentation: String = DiffAugment.standardStrategy, seed: UInt64 = 0
+  ) {
+    self.count = count
+    self.epochs = epochs
+    self.network = network
+    self.learningRate = learningRate
+    self.batchSize = batchSize
+    self.augmentation = augmentation
+    self.seed = seed
+  }
+}
+
+/// Trains experts into a directory, skipping those already there (so an interrupted build
+/// resumes at the next unfinished expert).
+public enum ExpertTraining {
+  /// Progress of one expert's epoch.
+  public struct Progress: Sendable {
+    public var expert: Int
+    public var experts: Int
+    public var training: TrainingProgress
+  }
+
+  /// - Returns: the buffer of all `options.count` experts in `directory`.
+  /// - Throws: `TrainingError` (non-finite, interrupted) or file errors; finished experts stay.
+  public static func train(
+    _ options: ExpertOptions, data: Dataset, directory: String,
+    progress: ((Progress) -> Void)? = nil, shouldStop: (() -> Bool)? = nil
+  ) throws -> ExpertBuffer {
+    let augment = try DiffAugment(strategy: options.augmentation)
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    for expert in 0..<options.count {
+      let path = ExpertBuffer.path(directory: directory, index: expert)
+      if FileManager.default.fileExists(atPath: path) { continue }
+      var rng = RandomStream(seed: options.seed, stream: UInt64(expert) + 1)
+      let net = ConvNet(options.network, rng: &rng)
+      var snapshots = [net.parameters.flattened.data]
+      for epoch in 0..<options.epochs {
+        let trainer = Trainer(
+          options: TrainingOptions(
+            epochs: 1, batchSize: options.batchSize, learningRate: options.learningRate,
+            momentum: 0, weightDecay: 0, schedule: .constant,
+            seed: options.seed &+ UInt64(expert) &* 1_000_003 &+ UInt64(epoch)),
+          augment: augment.ops.isEmpty ? nil : { x, stream in augment(x, rng: &stream) })
+        try trainer.train(
+          net, images: data.images, labels: data.labels,
+          progress: progress.map { report in
+            { p in
+              var p = p
+              p.epoch = epoch
+              p.epochs = options.epochs
+              report(Progress(expert: expert, experts: options.count, training: p))
+            }
+          }, shouldStop: shouldStop)
+        snapshots.append(net.parameters.flattened.data)
+      }
+      let trajectory = NDArray(
+        shape: [options.epochs + 1, snapshots[0].count], data: snapshots.flatMap { $0 })
+      try ExpertBuffer.save(trajectory, network: options.network, to: path)
+    }
+    return try ExpertBuffer.load(directory: directory)
+  }
+}

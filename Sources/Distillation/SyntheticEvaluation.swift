@@ -1,0 +1,85 @@
+import Datasets
+import Foundation
+import NN
+import TensorCore
+import Training
+
+/// The evaluation protocol of SPEC §2: train `models` fresh ConvNets on a (synthetic or real)
+/// training set with SGD (momentum 0.9, weight decay 5e-4, batch 256, lr ×0.1 at half time,
+/// per-sample DSA augmentation unless "none") and test each on the real test set.
+public struct SyntheticEvaluation: Sendable {
+  public var models: Int
+  public var epochs: Int
+  public var learningRate: Float
+  public var augmentation: String
+  public var network: ConvNetConfig
+  public var seed: UInt64
+
+  public init(
+    models: Int, epochs: Int, learningRate: Float, augmentation: String, network: ConvNetConfig,
+    seed: UInt64 = 0
+  ) {
+    self.models = models
+    self.epochs = epochs
+    self.learningRate = learningRate
+    self.augmentation = augmentation
+    self.network = network
+    self.seed = seed
+  }
+
+  /// One trained network and its test result.
+  public struct Trial {
+    public var model: ConvNet
+    public var test: EvaluationResult
+    public var records: [EpochRecord]
+  }
+
+  /// Progress of one network's training.
+  public struct Progress: Sendable {
+    public var model: Int
+    public var models: Int
+    public var training: TrainingProgress
+  }
+
+  /// Mean and population-free sample standard deviation of the test accuracies.
+  public static func summary(_ trials: [Trial]) -> (mean: Double, std: Double) {
+    let a = trials.map(\.test.accuracy)
+    guard !a.isEmpty else { return (0, 0) }
+    let mean = a.reduce(0, +) / Double(a.count)
+    let variance = a.count > 1 ? a.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(a.count - 1) : 0
+    return (mean, variance.squareRoot())
+  }
+
+  /// Trains and tests every network. Model i is seeded by (seed, i), so the trials of two
+  /// training sets under the same seed start from the same initialisations.
+  /// - Throws: `TrainingError` (bad input, non-finite, interrupted).
+  public func run(
+    train: Dataset, test: Dataset, progress: ((Progress) -> Void)? = nil,
+    shouldStop: (() -> Bool)? = nil
+  ) throws -> [Trial] {
+    let augment = try DiffAugment(strategy: augmentation)
+    var trials: [Trial] = []
+    for i in 0..<models {
+      var rng = RandomStream(seed: seed, stream: 0x6576_616C + UInt64(i))  // "eval"
+      let net = ConvNet(network, rng: &rng)
+      let trainer = Trainer(
+        options: TrainingOptions(
+          epochs: epochs, learningRate: learningRate, seed: seed &+ UInt64(i) &* 7919),
+        augment: augment.ops.isEmpty ? nil : { x, stream in augment(x, rng: &stream) })
+      let records = try trainer.train(
+        net, images: train.images, labels: train.labels,
+        progress: progress.map { report in
+          { report(Progress(model: i, models: self.models, training: $0)) }
+        }, shouldStop: shouldStop)
+      let result: EvaluationResult
+      if let shouldStop {
+        result = try Evaluation.evaluate(
+          net, images: test.images, labels: test.labels, shouldStop: shouldStop)
+      } else {
+        result = Evaluation.evaluate(net, images: test.images, labels: test.labels)
+      }
+      trials.append(Trial(model: net, test: result, records: records))
+    }
+    return trials
+  }
+}

@@ -1,0 +1,170 @@
+import Calibration
+import Datasets
+import Distillation
+import Foundation
+import NN
+import TensorCore
+import Training
+
+extension DistillCommands {
+  static var experts: Command {
+    Command(
+      name: "experts", family: .distill,
+      summary: "Trains MTT's expert trajectories (or loads the finished ones) into a directory.",
+      discussion: """
+        SPEC §7: plain SGD (lr 0.01, no momentum, no weight decay, no decay), batch 256,
+        per-sample DSA augmentation; a parameter snapshot at initialisation and after every
+        epoch, one expert_<i>.npz per expert. Experts already in the directory are kept, so an
+        interrupted build continues where it stopped.
+        """,
+      parameters: [
+        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "real training images"),
+        .keyword("dir", .path, doc: "directory of the trajectories (default: the session's experts/)"),
+        .keyword("count", .int, default: .int(5), doc: "number of experts"),
+        .keyword("epochs", .int, default: .int(15), unit: "epochs", doc: "training epochs per expert"),
+        .keyword("lr", .float, default: .float(0.01), doc: "expert learning rate (lr_teacher)"),
+        .keyword("batch", .int, default: .int(256), unit: "images", doc: "minibatch size"),
+        .keyword("aug", .string, default: .string(DiffAugment.standardStrategy), doc: "DSA strategy or \"none\""),
+        .keyword("width", .int, default: .int(128), unit: "channels", doc: "ConvNet width"),
+        .keyword("depth", .int, default: .int(3), doc: "ConvNet depth"),
+        .keyword("seed", .int, doc: "initialisation and shuffling seed"),
+      ],
+      example: "ex = experts fm.train count=2 epochs=10 width=32 dir=\"experts-fm\""
+    ) { context in
+      let args = context.arguments
+      guard let data = args["data"]?.trainingDataset else { return .none }
+      var directory = "experts"
+      if args.isGiven("dir") {
+        directory = try args.string("dir")
+      } else if let session = try context.session() {
+        directory = session.directory.appendingPathComponent("experts").path
+      }
+      var rng = try context.randomStream()
+      let options = ExpertOptions(
+        count: try args.int("count"), epochs: try args.int("epochs"), network: try network(data, args),
+        learningRate: Float(try args.float("lr")), batchSize: try args.int("batch"),
+        augmentation: try args.string("aug"), seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
+      guard options.count >= 1 else { throw args.invalid("count", "must be at least 1") }
+      guard options.epochs >= 1 else { throw args.invalid("epochs", "must be at least 1") }
+      guard options.batchSize >= 1 else { throw args.invalid("batch", "must be at least 1") }
+      do { _ = try DiffAugment(strategy: options.augmentation) } catch {
+        throw args.invalid("aug", "\(error)")
+      }
+      let steps = (data.count + options.batchSize - 1) / options.batchSize
+      let bar = context.progress("experts", total: options.count * options.epochs * steps, unit: "step")
+      do {
+        let buffer = try ExpertTraining.train(
+          options, data: data, directory: directory,
+          progress: { p in
+            let t = p.training
+            bar.update(
+              (p.expert * t.epochs + t.epoch) * t.stepsPerEpoch + t.step + 1,
+              status: String(
+                format: "expert %d/%d epoch %d/%d loss %.4f acc %.3f", p.expert + 1, p.experts,
+                t.epoch + 1, t.epochs, t.loss, t.accuracy))
+          }, shouldStop: { Interrupt.isRequested })
+        bar.finish()
+        return .object(ExpertsObject(buffer, directory: directory))
+      } catch let error as TrainingError {
+        bar.finish()
+        if case .interrupted = error {
+          Interrupt.clear()
+          throw ShellError.interrupted(at: "\(error); finished experts stay in \(directory)")
+        }
+        throw ShellError.commandFailed(command: "experts", message: "\(error)")
+      }
+    }
+  }
+
+  static var evaluateSet: Command {
+    Command(
+      name: "evaluate_set", family: .distill,
+      summary: "The distillation evaluation protocol: trains fresh ConvNets on a set, tests them.",
+      discussion: """
+        SPEC §2: `models` networks from fresh seeds, SGD momentum 0.9, weight decay 5e-4,
+        batch 256, lr ×0.1 after half the epochs, per-sample DSA augmentation during training;
+        reports test accuracy mean ± std, NLL and ECE (15 bins) of each network. The lr defaults
+        to an MTT set's learned step size, else 0.01; aug defaults to none for sets made by dc
+        and to the full DSA strategy otherwise. Evaluate a random real subset of the same size
+        (fm.train.sample per_class=10) the same way: it is the baseline a distilled set must beat.
+        """,
+      parameters: [
+        .positional("set", .object("dataset"), doc: "training images (distilled or real)"),
+        .positional("test", .oneOf([.object("data"), .object("dataset")]), doc: "real test images"),
+        .keyword("models", .int, default: .int(5), doc: "networks to train"),
+        .keyword("epochs", .int, default: .int(300), unit: "epochs", doc: "training epochs per network"),
+        .keyword("lr", .float, doc: "learning rate (default: the set's, else 0.01)"),
+        .keyword("aug", .string, doc: "DSA strategy or \"none\""),
+        .keyword("width", .int, doc: "ConvNet width (default: the set's distillation width, else 128)"),
+        .keyword("depth", .int, default: .int(3), doc: "ConvNet depth"),
+        .keyword("seed", .int, doc: "initialisation seed"),
+      ],
+      example: "e = evaluate_set syn fm models=5 epochs=300"
+    ) { context in
+      try runEvaluateSet(context)
+    }
+  }
+
+  static func runEvaluateSet(_ context: CommandContext) throws -> Value {
+    let args = context.arguments
+    guard let object = args["set"]?.object(as: DatasetObject.self) else { return .none }
+    let test: Dataset
+    if let splits = args["test"]?.object(as: DataSplitsObject.self) {
+      test = splits.test
+    } else if let d = args["test"]?.object(as: DatasetObject.self)?.dataset {
+      test = d
+    } else {
+      return .none
+    }
+    let train = object.dataset
+    let saved = object.synthetic.flatMap { try? DistillationOptions(settings: $0.settings) }
+    var network = saved?.network
+      ?? ConvNetConfig(
+        channels: train.imageShape[0], height: train.imageShape[1], width: train.imageShape[2],
+        classes: train.classCount)
+    if args.isGiven("width") { network.netWidth = try args.int("width") }
+    network.depth = try args.int("depth")
+    do { try network.validate() } catch { throw args.invalid("depth", "\(error)") }
+    guard test.imageShape == train.imageShape, test.classCount == train.classCount else {
+      throw args.invalid("test", "test images \(test.imageShape) do not match the set's \(train.imageShape)")
+    }
+    let lr = args.isGiven("lr") ? Float(try args.float("lr")) : object.synthetic?.learningRate ?? 0.01
+    let aug = args.isGiven("aug")
+      ? try args.string("aug") : saved?.method == .dc ? "none" : DiffAugment.standardStrategy
+    do { _ = try DiffAugment(strategy: aug) } catch { throw args.invalid("aug", "\(error)") }
+    var rng = try context.randomStream()
+    let evaluation = SyntheticEvaluation(
+      models: try args.int("models"), epochs: try args.int("epochs"), learningRate: lr,
+      augmentation: aug, network: network, seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
+    guard evaluation.models >= 1 else { throw args.invalid("models", "must be at least 1") }
+    guard evaluation.epochs >= 1 else { throw args.invalid("epochs", "must be at least 1") }
+    let steps = (train.count + 255) / 256
+    let bar = context.progress("evaluate_set", total: evaluation.models * evaluation.epochs * steps, unit: "step")
+    let trials: [SyntheticEvaluation.Trial]
+    do {
+      trials = try evaluation.run(
+        train: train, test: test,
+        progress: { p in
+          let t = p.training
+          bar.update(
+            (p.model * t.epochs + t.epoch) * t.stepsPerEpoch + t.step + 1,
+            status: String(format: "model %d/%d epoch %d/%d loss %.4f", p.model + 1, p.models, t.epoch + 1, t.epochs, t.loss))
+        }, shouldStop: { Interrupt.isRequested })
+      bar.finish()
+    } catch let error as TrainingError {
+      bar.finish()
+      if case .interrupted = error {
+        Interrupt.clear()
+        throw ShellError.interrupted(at: "\(error)")
+      }
+      throw ShellError.commandFailed(command: "evaluate_set", message: "\(error)")
+    }
+    let rows = try trials.map { trial in
+      let predictions = try Predictions(logits: trial.test.logits, labels: trial.test.labels)
+      return SetEvaluationObject.Row(
+        model: ModelObject(trial.model, origin: "ConvNet-\(network.depth) w\(network.netWidth) trained on \(train.name)"),
+        accuracy: trial.test.accuracy, nll: trial.test.nll, ece: try predictions.ece(.guo))
+    }
+    return .object(SetEvaluationObject(rows: rows, setName: train.name, testName: test.name, lr: lr, aug: aug))
+  }
+}

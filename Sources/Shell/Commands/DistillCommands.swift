@@ -1,0 +1,171 @@
+import Datasets
+import Distillation
+import Foundation
+import NN
+import TensorCore
+
+/// Distilling datasets: `distill`, `resume` (and `experts`, `evaluate_set` in
+/// DistillCommands+Protocol.swift).
+public enum DistillCommands: CommandProvider {
+  public static var commands: [Command] { [distill, resume, experts, evaluateSet] }
+
+  static var distill: Command {
+    Command(
+      name: "distill", family: .distill,
+      summary: "Distils a dataset into ipc learnable images per class (DC, DSA, DM, MTT; MDT).",
+      discussion: """
+        Backbones (SPEC §5–§7): dc (gradient matching, second order), dsa (dc with siamese DSA
+        augmentation), dm (class-mean embedding matching, first order, the cheapest) and mtt
+        (trajectory matching through syn_steps unrolled student steps against expert
+        snapshots — build them with `experts`; memory stays flat in syn_steps). Unset options
+        take the reference defaults of the method: iterations dc/dsa 1000, dm 20000, mtt 5000;
+        lr_img 0.1 / 0.1 / 1 / 1000; init noise for dc, real otherwise; aug none for dc, the full
+        DSA strategy otherwise. Those runs take hours to days on a CPU: start with fewer
+        iterations and width=32.
+        mdt=fixed zeroes each synthetic input element with probability r before the backbone's
+        criterion (no rescaling; Masked Distillation Training, paper §4.2); mdt=ds draws r per
+        iteration from U[r_range]. No public MDT code exists: this is our reconstruction.
+        checkpoint="file.npz" writes the state every checkpoint_every iterations (atomically);
+        `resume` continues it with the same result as an uninterrupted run. Ctrl-C stops after
+        the current iteration and still binds the set made so far.
+        """,
+      parameters: [
+        .positional("method", .choice(DistillMethod.allCases.map(\.rawValue)), doc: "backbone"),
+        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "real training images"),
+        .keyword("ipc", .int, default: .int(10), unit: "images/class", doc: "synthetic images per class"),
+        .keyword("iterations", .int, doc: "outer iterations (default: the method's reference value)"),
+        .keyword("lr_img", .float, doc: "pixel learning rate (default per method)"),
+        .keyword("momentum", .float, default: .float(0.5), doc: "pixel SGD momentum"),
+        .keyword("batch_real", .int, default: .int(256), unit: "images/class", doc: "real images per class per match"),
+        .keyword("init", .choice(SyntheticInitialization.allCases.map(\.rawValue)), doc: "initial images"),
+        .keyword("aug", .string, doc: "DSA strategy, e.g. \"color_crop_cutout_flip_scale_rotate\", or \"none\""),
+        .keyword("mdt", .choice(["none", "fixed", "ds"]), default: .string("none"), doc: "masked distillation"),
+        .keyword("r", .float, default: .float(0.1), doc: "MDT drop ratio (mdt=fixed)"),
+        .keyword("r_range", .list(.float), default: .list([.float(0), .float(0.1)]), doc: "MDTds range (mdt=ds)"),
+        .keyword("width", .int, default: .int(128), unit: "channels", doc: "ConvNet width"),
+        .keyword("depth", .int, default: .int(3), doc: "ConvNet depth"),
+        .keyword("outer_loop", .int, doc: "dc/dsa outer loops (default from ipc)"),
+        .keyword("inner_loop", .int, doc: "dc/dsa network epochs between matches (default from ipc)"),
+        .keyword("lr_net", .float, default: .float(0.01), doc: "dc/dsa inner network lr"),
+        .keyword("syn_steps", .int, default: .int(20), doc: "mtt student steps N"),
+        .keyword("expert_epochs", .int, default: .int(3), doc: "mtt target epochs M"),
+        .keyword("max_start_epoch", .int, default: .int(25), doc: "mtt start epoch bound T+"),
+        .keyword("lr_lr", .float, default: .float(1e-5), doc: "mtt step-size learning rate"),
+        .keyword("lr_teacher", .float, default: .float(0.01), doc: "mtt initial step size"),
+        .keyword("batch_syn", .int, doc: "mtt student batch (default: the whole set)"),
+        .keyword("experts", .oneOf([.object("experts"), .path]), doc: "mtt expert trajectories"),
+        .keyword("checkpoint", .path, doc: "checkpoint file (.npz)"),
+        .keyword("checkpoint_every", .int, default: .int(10), unit: "iterations", doc: "checkpoint interval"),
+        .keyword("seed", .int, doc: "initialisation and sampling seed"),
+      ],
+      example: "syn = distill dm fm.train ipc=10 iterations=200 width=32 mdt=fixed r=0.1"
+    ) { context in
+      let args = context.arguments
+      guard let data = args["data"]?.trainingDataset,
+        let method = DistillMethod(rawValue: try args.string("method"))
+      else { return .none }
+      var options = try distillationOptions(method, data, args, context)
+      let experts = try loadExperts(args, method: method)
+      options.expertDirectory = experts?.directory
+      let distiller = try makeDistiller(options, data, experts?.buffer, args)
+      var state = try distiller.initialState()
+      return try run(distiller, &state, context)
+    }
+  }
+
+  static var resume: Command {
+    Command(
+      name: "resume", family: .distill,
+      summary: "Continues a distillation from its checkpoint file.",
+      discussion: """
+        Reads the options saved in the checkpoint and runs the remaining iterations (or up to
+        iterations= if given), checkpointing to the same file. Give the same real data it was
+        started with; mtt reads its experts from the saved directory unless experts= is given.
+        """,
+      parameters: [
+        .positional("checkpoint", .path, doc: "the checkpoint written by distill"),
+        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "the real training images"),
+        .keyword("iterations", .int, doc: "total iterations to reach"),
+        .keyword("experts", .oneOf([.object("experts"), .path]), doc: "mtt expert trajectories"),
+      ],
+      example: "syn = resume \"dm.npz\" fm.train iterations=400"
+    ) { context in
+      let args = context.arguments
+      guard let data = args["data"]?.trainingDataset else { return .none }
+      let path = try args.string("checkpoint")
+      var options: DistillationOptions
+      do { options = try DistillationState.options(savedIn: path) } catch {
+        throw args.invalid("checkpoint", "\(error)")
+      }
+      if args.isGiven("iterations") { options.iterations = try args.int("iterations") }
+      options.checkpointPath = path
+      if options.checkpointEvery == 0 { options.checkpointEvery = 10 }
+      var experts: ExpertBuffer? = nil
+      if options.method == .mtt {
+        if args.isGiven("experts"), let given = try loadExperts(args, method: .mtt) {
+          experts = given.buffer
+          options.expertDirectory = given.directory
+        } else if let directory = options.expertDirectory {
+          do { experts = try ExpertBuffer.load(directory: directory) } catch {
+            throw args.invalid("experts", "\(error)")
+          }
+        }
+      }
+      let distiller = try makeDistiller(options, data, experts, args)
+      var state: DistillationState
+      do { state = try DistillationState.load(path: path, options: options) } catch {
+        throw args.invalid("checkpoint", "\(error)")
+      }
+      state.set.settings = options.settings
+      return try run(distiller, &state, context)
+    }
+  }
+
+  static func makeDistiller(
+    _ options: DistillationOptions, _ data: Dataset, _ experts: ExpertBuffer?, _ args: Arguments
+  ) throws -> Distiller {
+    do {
+      return try Distiller(options: options, source: data, experts: experts)
+    } catch let error as DistillationError {
+      throw args.invalid(options.method == .mtt && experts == nil ? "experts" : "method", "\(error)")
+    }
+  }
+
+  /// Runs the iterations with a progress bar; on Ctrl-C the partial set stays bound.
+  static func run(
+    _ distiller: Distiller, _ state: inout DistillationState, _ context: CommandContext
+  ) throws -> Value {
+    let options = distiller.options
+    let first = state.set.iteration
+    let bar = context.progress(
+      "distill \(options.method.rawValue)", total: max(options.iterations - first, 0), unit: "it")
+    do {
+      try distiller.run(
+        &state,
+        progress: { p in
+          var status = String(format: "it %d/%d loss %.4f", p.iteration + 1, p.iterations, p.loss)
+          if p.maskRatio > 0 { status += String(format: " r %.3f", p.maskRatio) }
+          if let lr = p.stepSize { status += String(format: " lr %.4g", lr) }
+          status += String(format: " %.2f it/s", p.iterationsPerSecond)
+          bar.update(p.iteration + 1 - first, status: status)
+        }, shouldStop: { Interrupt.isRequested })
+      bar.finish()
+    } catch let error as DistillationError {
+      bar.finish()
+      switch error {
+      case .interrupted(let iteration):
+        context.keepPartialResult(.object(try DatasetObject(synthetic: state.set)))
+        if let path = options.checkpointPath { try state.save(to: path) }
+        Interrupt.clear()
+        throw ShellError.interrupted(at: "iteration \(iteration + 1); the set keeps \(state.set.iteration) iterations")
+      default:
+        throw ShellError.commandFailed(command: "distill", message: "\(error)")
+      }
+    }
+    let last = state.losses.last.map { String(format: "%.4f", $0) } ?? "-"
+    context.output.line(
+      "distilled \(state.set.labels.count) images (\(options.method.rawValue), "
+        + "\(state.set.iteration) iterations, final loss \(last))")
+    return .object(try DatasetObject(synthetic: state.set))
+  }
+}
