@@ -36,7 +36,9 @@ test: deps
 ## bench: performance figures (SGEMM rate, ConvNet throughput, second-order step).
 bench: deps
 	$(RELEASE) --product ddcal-bench
-	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench
+	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench convnet second-order
+	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench mtt
+	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench dc
 
 ## fmnist: the full-data Fashion-MNIST ConvNet-3 run (Examples/fashion-mnist-full.ddc).
 fmnist: deps

@@ -33,3 +33,6 @@ if wanted("convnet") {
 if wanted("second-order") {
   Benchmarks.secondOrderStep(images: 100, steps: 10)
 }
+// Peak RSS is per process: `make bench` runs these two in processes of their own.
+if only.contains("mtt") { DistillationBenchmarks.mttIteration(steps: 20) }
+if only.contains("dc") { DistillationBenchmarks.dcMatchingStep() }

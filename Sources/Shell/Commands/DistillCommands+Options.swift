@@ -54,6 +54,7 @@ extension DistillCommands {
     }
     var rng = try context.randomStream()
     o.seed = UInt64(rng.int(in: 0..<Int(Int32.max)))
+    do { _ = try DiffAugment(strategy: o.augmentation) } catch { throw args.invalid("aug", "\(error)") }
     do { try o.validate() } catch let error as DistillationError {
       throw args.invalid(argument(for: error), "\(error)")
     }
@@ -61,12 +62,13 @@ extension DistillCommands {
   }
 
   /// The option a validation message is about, for the caret.
-  private static func argument(for error: DistillationError) -> String {
+  static func argument(for error: DistillationError) -> String {
     let text = "\(error)"
-    for name in ["lr_img", "momentum", "batch_real", "outer_loop", "syn_steps", "expert_epochs",
-      "max_start_epoch", "batch_syn", "checkpoint_every", "iterations", "ipc"]
+    for name in ["lr_img", "momentum", "batch_real", "outer_loop", "syn_steps", "max_start_epoch",
+      "expert_epochs", "batch_syn", "checkpoint_every", "iterations", "ipc"]
     where text.contains(name) { return name }
     if text.contains("mask") { return "mdt" }
+    if text.contains("expert") { return "experts" }
     if text.contains("strategy") || text.contains("augment") { return "aug" }
     return "method"
   }

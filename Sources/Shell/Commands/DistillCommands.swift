@@ -68,7 +68,10 @@ public enum DistillCommands: CommandProvider {
       let experts = try loadExperts(args, method: method)
       options.expertDirectory = experts?.directory
       let distiller = try makeDistiller(options, data, experts?.buffer, args)
-      var state = try distiller.initialState()
+      var state: DistillationState
+      do { state = try distiller.initialState() } catch let error as DatasetError {
+        throw args.invalid("ipc", "\(error)")
+      }
       return try run(distiller, &state, context)
     }
   }
@@ -127,7 +130,8 @@ public enum DistillCommands: CommandProvider {
     do {
       return try Distiller(options: options, source: data, experts: experts)
     } catch let error as DistillationError {
-      throw args.invalid(options.method == .mtt && experts == nil ? "experts" : "method", "\(error)")
+      let name = argument(for: error)
+      throw args.invalid(args.isGiven(name) || name == "experts" ? name : "method", "\(error)")
     }
   }
 
@@ -162,10 +166,10 @@ public enum DistillCommands: CommandProvider {
         throw ShellError.commandFailed(command: "distill", message: "\(error)")
       }
     }
-    let last = state.losses.last.map { String(format: "%.4f", $0) } ?? "-"
+    // The loss is on the progress line; the result line stays free of rounding-dependent digits.
     context.output.line(
       "distilled \(state.set.labels.count) images (\(options.method.rawValue), "
-        + "\(state.set.iteration) iterations, final loss \(last))")
+        + "\(state.set.iteration) iterations)")
     return .object(try DatasetObject(synthetic: state.set))
   }
 }
