@@ -15,7 +15,7 @@ extension DistillationOptions {
       "outer_loop=\(outerLoop)", "inner_loop=\(innerLoop)", "lr_net=\(networkLearningRate)",
       "batch_train=\(trainBatch)", "syn_steps=\(syntheticSteps)", "expert_epochs=\(expertEpochs)",
       "max_start_epoch=\(maxStartEpoch)", "lr_lr=\(stepSizeLearningRate)",
-      "lr_teacher=\(initialStepSize)", "checkpoint_every=\(checkpointEvery)",
+      "lr_teacher=\(initialStepSize)", "chunk=\(studentChunk)", "checkpoint_every=\(checkpointEvery)",
     ]
     if let syntheticBatch { lines.append("batch_syn=\(syntheticBatch)") }
     if let expertDirectory { lines.append("experts=\(expertDirectory)") }
@@ -74,6 +74,7 @@ extension DistillationOptions {
     stepSizeLearningRate = try parse("lr_lr")
     initialStepSize = try parse("lr_teacher")
     checkpointEvery = try parse("checkpoint_every")
+    studentChunk = table["chunk"].flatMap(Int.init) ?? 25
     syntheticBatch = table["batch_syn"].flatMap(Int.init)
     expertDirectory = table["experts"]
     checkpointPath = table["checkpoint"]

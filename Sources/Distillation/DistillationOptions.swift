@@ -39,6 +39,9 @@ public struct DistillationOptions: Sendable, Equatable {
   public var initialStepSize: Float
   public var syntheticBatch: Int?
   public var expertDirectory: String?
+  /// MTT: the student batch is processed in sub-batches of at most this many images (peak
+  /// memory ∝ this; the result does not depend on it).
+  public var studentChunk: Int
 
   /// Write a checkpoint every k iterations (0 = never) to `checkpointPath`.
   public var checkpointEvery: Int
@@ -63,6 +66,7 @@ public struct DistillationOptions: Sendable, Equatable {
     initialStepSize = 0.01
     syntheticBatch = nil
     expertDirectory = nil
+    studentChunk = 25
     checkpointEvery = 0
     checkpointPath = nil
     switch method {
@@ -109,6 +113,7 @@ public struct DistillationOptions: Sendable, Equatable {
     try require(expertEpochs >= 1, "expert_epochs must be ≥ 1")
     try require(maxStartEpoch >= 1, "max_start_epoch must be ≥ 1")
     try require(syntheticBatch.map { $0 >= 1 } ?? true, "batch_syn must be ≥ 1")
+    try require(studentChunk >= 1, "chunk must be ≥ 1")
     try require(checkpointEvery >= 0, "checkpoint_every must be ≥ 0")
     try require(
       checkpointEvery == 0 || checkpointPath != nil, "checkpoint_every needs a checkpoint path")

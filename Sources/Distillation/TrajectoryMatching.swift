@@ -31,15 +31,24 @@ enum TrajectoryMatching {
     let stepStreams = rng.split(0x7374_6570)  // "step": one substream per student step
     let denominator = max(start.squaredDistance(to: target), 1e-30)
     let targetTensors = net.parameters.unflattened(target).tensors
+    // Sub-batches of at most `studentChunk` images bound the memory of one step's graph; the
+    // mask and augmentation are drawn for the whole batch, so the chunks change nothing else.
+    let chunkSize = max(1, options.studentChunk)
+    let largest = batches.map(\.count).max() ?? 1
+    let chunkCount = (largest + chunkSize - 1) / chunkSize
     let result = UnrolledSGD.gradients(
       start: net.parameters.unflattened(start), steps: options.syntheticSteps,
-      learningRate: stepSize, inputs: [leaf],
-      stepLoss: { t, theta in
+      learningRate: stepSize, inputs: [leaf], chunks: chunkCount,
+      stepLoss: { t, c, theta in
+        let batch = batches[t]
+        let rows = Array((c * chunkSize)..<min(batch.count, (c + 1) * chunkSize))
+        guard !rows.isEmpty else { return Tensor(scalar: 0) }
         var stream = stepStreams.split(UInt64(t))
-        var x = MaskSchedule.apply(leaf.gatherRows(batches[t]), ratio: ratio, rng: &stream)
+        var x = MaskSchedule.apply(leaf.gatherRows(batch), ratio: ratio, rng: &stream)
         if !context.augment.ops.isEmpty { x = context.augment(x, rng: &stream) }
-        return Losses.crossEntropy(
-          net.forward(x, with: theta, training: true), labels: batches[t].map { labels[$0] })
+        let logits = net.forward(x.gatherRows(rows), with: theta, training: true)
+        let share = Float(rows.count) / Float(batch.count)
+        return Losses.crossEntropy(logits, labels: rows.map { labels[batch[$0]] }) * share
       },
       finalLoss: { theta in
         var sum: Tensor? = nil

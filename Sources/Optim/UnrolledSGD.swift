@@ -36,11 +36,29 @@ public enum UnrolledSGD {
     stepLoss: (_ step: Int, _ parameters: ParameterSet) -> Tensor,
     finalLoss: (ParameterSet) -> Tensor
   ) -> Result {
+    gradients(
+      start: start, steps: steps, learningRate: learningRate, inputs: inputs, chunks: 1,
+      stepLoss: { t, _, theta in stepLoss(t, theta) }, finalLoss: finalLoss)
+  }
+
+  /// The same, with each step loss a sum of `chunks` parts ℓₜ = Σ_c ℓₜ,c (e.g. a mean over a
+  /// mini-batch split into sub-batches, each part weighted by its share). Every product is
+  /// linear in ℓₜ, so the reverse pass builds one part's graph at a time: peak memory is
+  /// that of one sub-batch, and the result is the same.
+  public static func gradients(
+    start: ParameterSet, steps: Int, learningRate: Float, inputs: [Tensor], chunks: Int,
+    stepLoss: (_ step: Int, _ chunk: Int, _ parameters: ParameterSet) -> Tensor,
+    finalLoss: (ParameterSet) -> Tensor
+  ) -> Result {
     var trajectory: [[NDArray]] = [start.values]
     for t in 0..<steps {
       let theta = start.replacing(trajectory[t].map { Tensor($0, requiresGrad: true) })
-      let g = Autodiff.gradients(of: stepLoss(t, theta), wrt: theta.tensors)
-      trajectory.append(zip(trajectory[t], g).map { p, d in p - d.value * learningRate })
+      var next = trajectory[t]
+      for c in 0..<chunks {
+        let g = Autodiff.gradients(of: stepLoss(t, c, theta), wrt: theta.tensors)
+        for i in next.indices { next[i].addScaled(g[i].value, -learningRate) }
+      }
+      trajectory.append(next)
     }
     let thetaN = start.replacing(trajectory[steps].map { Tensor($0, requiresGrad: true) })
     let final = finalLoss(thetaN)
@@ -49,19 +67,23 @@ public enum UnrolledSGD {
     var etaGrad = 0.0
     for t in stride(from: steps - 1, through: 0, by: -1) {
       let theta = start.replacing(trajectory[t].map { Tensor($0, requiresGrad: true) })
-      let g = Autodiff.gradients(of: stepLoss(t, theta), wrt: theta.tensors, createGraph: true)
-      var inner: Tensor?
-      for (gi, li) in zip(g, lambda) {
-        let term = (gi * Tensor(li)).sum()
-        inner = inner.map { $0 + term } ?? term
+      var hessianLambda = lambda.map { NDArray.zeros($0.shape) }
+      for c in 0..<chunks {
+        let g = Autodiff.gradients(of: stepLoss(t, c, theta), wrt: theta.tensors, createGraph: true)
+        var inner: Tensor?
+        for (gi, li) in zip(g, lambda) {
+          let term = (gi * Tensor(li)).sum()
+          inner = inner.map { $0 + term } ?? term
+        }
+        guard let inner else { continue }
+        etaGrad -= Double(inner.scalar)
+        let second = Autodiff.gradients(of: inner, wrt: theta.tensors + inputs)
+        for i in lambda.indices { hessianLambda[i].addScaled(second[i].value, 1) }
+        for j in inputs.indices {
+          inputGrads[j].addScaled(second[theta.count + j].value, -learningRate)
+        }
       }
-      guard let inner else { break }
-      etaGrad -= Double(inner.scalar)
-      let second = Autodiff.gradients(of: inner, wrt: theta.tensors + inputs)
-      for i in lambda.indices { lambda[i].addScaled(second[i].value, -learningRate) }
-      for j in inputs.indices {
-        inputGrads[j].addScaled(second[theta.count + j].value, -learningRate)
-      }
+      for i in lambda.indices { lambda[i].addScaled(hessianLambda[i], -learningRate) }
     }
     return Result(
       loss: final.scalar, inputGradients: inputGrads, learningRateGradient: Float(etaGrad),

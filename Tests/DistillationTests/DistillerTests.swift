@@ -144,4 +144,27 @@ import Testing
       try Distiller(options: options, source: TinyProblem.source())
     }
   }
+
+  /// MTT's sub-batches (chunk) bound memory and change nothing else.
+  @Test func mttChunksDoNotChangeTheGradient() throws {
+    let experts = try TinyProblem.experts()
+    func gradient(chunk: Int) throws -> IterationGradient {
+      var options = TinyProblem.options(.mtt)
+      options.studentChunk = chunk
+      options.mask = .fixed(0.2)
+      let context = try MatchingContext(options: options, source: TinyProblem.source())
+      var rng = RandomStream(seed: 5)
+      let images = NDArray(shape: [6, 2, 8, 8], data: rng.normal(6 * 128))
+      return try TrajectoryMatching.gradient(
+        images, stepSize: 0.05, experts: experts, context, ratio: 0.2, rng: &rng)
+    }
+    let whole = try gradient(chunk: 100)
+    let chunked = try gradient(chunk: 2)
+    #expect(abs(whole.loss - chunked.loss) < 1e-6)
+    let scale = whole.images.data.map(abs).max() ?? 1
+    for (a, b) in zip(whole.images.data, chunked.images.data) {
+      #expect(abs(a - b) <= 1e-5 * max(scale, 1e-3))
+    }
+    #expect(abs((whole.stepSize ?? 0) - (chunked.stepSize ?? 0)) < 1e-5 * max(1, abs(whole.stepSize ?? 0)))
+  }
 }

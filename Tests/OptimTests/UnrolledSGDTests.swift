@@ -48,4 +48,34 @@ import Testing
     let etaRef = fullGrads[1].scalar
     #expect(abs(result.learningRateGradient - etaRef) <= 1e-4 * max(1, abs(etaRef)))
   }
+
+  /// Splitting each step's mean loss into weighted sub-batch parts changes nothing but memory.
+  @Test func chunkedStepsEqualWholeSteps() {
+    var rng = RandomStream(seed: 12)
+    let config = ConvNetConfig(channels: 1, height: 6, width: 6, classes: 2, depth: 1, netWidth: 3)
+    let net = ConvNet(config, rng: &rng)
+    let images = NDArray(shape: [5, 1, 6, 6], data: rng.normal(180))
+    let labels = [0, 1, 1, 0, 1]
+    let target = ConvNet(config, rng: &rng).parameters.values
+    func distance(_ p: ParameterSet) -> Tensor {
+      zip(p.tensors, target).map { ($0 - Tensor($1)).square().sum() }.reduce(Tensor(scalar: 0), +)
+    }
+    let x = Tensor(images, requiresGrad: true)
+    let whole = UnrolledSGD.gradients(
+      start: net.parameters, steps: 3, learningRate: 0.3, inputs: [x],
+      stepLoss: { _, p in Losses.crossEntropy(net.forward(x, with: p), labels: labels) },
+      finalLoss: distance)
+    let parts = [[0, 1], [2, 3], [4]]
+    let chunked = UnrolledSGD.gradients(
+      start: net.parameters, steps: 3, learningRate: 0.3, inputs: [x], chunks: parts.count,
+      stepLoss: { _, c, p in
+        Losses.crossEntropy(net.forward(x.gatherRows(parts[c]), with: p), labels: parts[c].map { labels[$0] })
+          * (Float(parts[c].count) / 5)
+      }, finalLoss: distance)
+    #expect(abs(whole.loss - chunked.loss) < 1e-6 * max(1, abs(whole.loss)))
+    for (a, b) in zip(whole.inputGradients[0].data, chunked.inputGradients[0].data) {
+      #expect(abs(a - b) < 1e-5)
+    }
+    #expect(abs(whole.learningRateGradient - chunked.learningRateGradient) < 1e-5)
+  }
 }

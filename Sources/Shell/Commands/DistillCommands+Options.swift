@@ -48,6 +48,7 @@ extension DistillCommands {
     o.stepSizeLearningRate = Float(try args.float("lr_lr"))
     o.initialStepSize = Float(try args.float("lr_teacher"))
     if args.isGiven("batch_syn") { o.syntheticBatch = try args.int("batch_syn") }
+    o.studentChunk = try args.int("chunk")
     if args.isGiven("checkpoint") {
       o.checkpointPath = try args.string("checkpoint")
       o.checkpointEvery = try args.int("checkpoint_every")
@@ -65,7 +66,7 @@ extension DistillCommands {
   static func argument(for error: DistillationError) -> String {
     let text = "\(error)"
     for name in ["lr_img", "momentum", "batch_real", "outer_loop", "syn_steps", "max_start_epoch",
-      "expert_epochs", "batch_syn", "checkpoint_every", "iterations", "ipc"]
+      "expert_epochs", "batch_syn", "chunk", "checkpoint_every", "iterations", "ipc"]
     where text.contains(name) { return name }
     if text.contains("mask") { return "mdt" }
     if text.contains("expert") { return "experts" }
