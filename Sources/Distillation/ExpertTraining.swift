@@ -48,7 +48,7 @@ public enum ExpertTraining {
     _ options: ExpertOptions, data: Dataset, directory: String,
     progress: ((Progress) -> Void)? = nil, shouldStop: (() -> Bool)? = nil
   ) throws -> ExpertBuffer {
-    let augment = try DiffAugment(strategy: options.augmentation)
+    let augment = try DiffAugment(strategy: options.augmentation, parameters: .mtt)
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     for expert in 0..<options.count {
       let path = ExpertBuffer.path(directory: directory, index: expert)

@@ -15,7 +15,9 @@ struct MatchingContext {
     self.options = options
     self.source = source
     classRows = (0..<source.classCount).map { source.indices(ofClass: $0) }
-    augment = try DiffAugment(strategy: options.augmentation)
+    // MTT's code samples with align_corners=True, DC/DSA/DM's with the PyTorch default (SPEC §4).
+    augment = try DiffAugment(
+      strategy: options.augmentation, parameters: options.method == .mtt ? .mtt : .dc)
   }
 
   /// Up to `realBatch` random real images of class c (torch's randperm(n)[:batch]).

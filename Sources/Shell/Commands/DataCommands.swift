@@ -5,7 +5,7 @@ import TensorCore
 
 /// Loading and saving data, models and tensors.
 public enum DataCommands: CommandProvider {
-  public static var commands: [Command] { [load, save] }
+  public static var commands: [Command] { [load, save, zca] }
 
   static let builtinSets = ["fashion-mnist", "cifar10", "cifar100"]
 

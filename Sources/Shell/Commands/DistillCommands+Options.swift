@@ -50,7 +50,10 @@ extension DistillCommands {
     if args.isGiven("batch_syn") { o.syntheticBatch = try args.int("batch_syn") }
     o.studentChunk = try args.int("chunk")
     if args.isGiven("checkpoint") {
-      o.checkpointPath = try args.string("checkpoint")
+      let path = try args.string("checkpoint")
+      let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
+      try? FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+      o.checkpointPath = path
       o.checkpointEvery = try args.int("checkpoint_every")
     }
     var rng = try context.randomStream()
