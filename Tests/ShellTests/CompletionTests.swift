@@ -38,9 +38,9 @@ extension ShellTestSuite {
 
     @Test(arguments: [
       ("tr", ["train"]),
-      ("e", ["echo", "eval", "exit"]),
+      ("e", ["echo", "eval", "evaluate_set", "exit", "experts"]),
       ("ne", ["net"]),
-      ("x = ev", ["eval"]),
+      ("x = ev", ["eval", "evaluate_set"]),
       ("train n", ["net"]),
       ("train net ", (trainOptions + ["fm"]).sorted()),
       ("train net fm ep", ["epochs="]),
@@ -60,7 +60,7 @@ extension ShellTestSuite {
       ("print 1 + l", ["lr"]),
       ("a = 1; tr", ["train"]),
       ("r = (eval n", ["net"]),
-      ("print (train net fm) (ev", ["eval"]),
+      ("print (train net fm) (ev", ["eval", "evaluate_set"]),
       (
         "load ",
         [

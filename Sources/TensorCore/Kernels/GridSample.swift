@@ -25,14 +25,18 @@ enum GridSampleKernel {
     let y0 = Int(floor(py))
     let fx = px - Float(x0)
     let fy = py - Float(y0)
-    for (dy, wy) in [(0, 1 - fy), (1, fy)] {
-      let yy = y0 + dy
-      if yy < 0 || yy >= h { continue }
-      for (dx, wx) in [(0, 1 - fx), (1, fx)] {
-        let xx = x0 + dx
-        if xx < 0 || xx >= w { continue }
-        visit(yy * w + xx, wy * wx)
-      }
+    // Four explicit taps: tuple-array literals here allocated on every sample point.
+    let x1 = x0 + 1
+    let y1 = y0 + 1
+    let xIn0 = x0 >= 0 && x0 < w
+    let xIn1 = x1 >= 0 && x1 < w
+    if y0 >= 0 && y0 < h {
+      if xIn0 { visit(y0 * w + x0, (1 - fy) * (1 - fx)) }
+      if xIn1 { visit(y0 * w + x1, (1 - fy) * fx) }
+    }
+    if y1 >= 0 && y1 < h {
+      if xIn0 { visit(y1 * w + x0, fy * (1 - fx)) }
+      if xIn1 { visit(y1 * w + x1, fy * fx) }
     }
   }
 
