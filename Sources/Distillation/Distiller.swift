@@ -80,10 +80,14 @@ public struct Distiller {
   ///   - progress: after every iteration.
   ///   - shouldStop: polled between iterations (and between DC's outer loops); stopping throws
   ///     `.interrupted` with `state` at the last completed iteration.
-  /// - Throws: `DistillationError` (non-finite, interrupted) or checkpoint write errors.
+  ///   - afterIteration: called with the state after every iteration and its checkpoint
+  ///     (periodic evaluation); its errors stop the run with `state` kept.
+  /// - Throws: `DistillationError` (non-finite, interrupted), checkpoint write errors, or what
+  ///   `afterIteration` throws.
   public func run(
     _ state: inout DistillationState, progress: ((DistillationProgress) -> Void)? = nil,
-    shouldStop: () -> Bool = { false }
+    shouldStop: () -> Bool = { false },
+    afterIteration: ((DistillationState) throws -> Void)? = nil
   ) throws {
     let first = state.set.iteration
     let start = DispatchTime.now()
@@ -107,6 +111,7 @@ public struct Distiller {
             iterationsPerSecond: done / max(elapsed, 1e-9),
             secondsLeft: elapsed / done * Double(options.iterations - iteration - 1)))
       }
+      try afterIteration?(state)
     }
   }
 

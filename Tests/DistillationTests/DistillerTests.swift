@@ -167,4 +167,20 @@ import Testing
     }
     #expect(abs((whole.stepSize ?? 0) - (chunked.stepSize ?? 0)) < 1e-5 * max(1, abs(whole.stepSize ?? 0)))
   }
+
+  /// The periodic hook sees every completed iteration; its error stops the run, state kept.
+  @Test func afterIterationSeesEveryIterationAndCanStopTheRun() throws {
+    struct Stop: Error {}
+    let distiller = try Distiller(options: TinyProblem.options(.dm, iterations: 4), source: TinyProblem.source())
+    var state = try distiller.initialState()
+    var seen: [Int] = []
+    #expect(throws: Stop.self) {
+      try distiller.run(&state, afterIteration: { s in
+        seen.append(s.set.iteration)
+        if s.set.iteration == 3 { throw Stop() }
+      })
+    }
+    #expect(seen == [1, 2, 3])
+    #expect(state.set.iteration == 3)
+  }
 }

@@ -168,3 +168,46 @@ extension DistillCommands {
     return .object(SetEvaluationObject(rows: rows, setName: train.name, testName: test.name, lr: lr, aug: aug))
   }
 }
+
+extension DistillCommands {
+  /// The eval_every hook of `distill`: every k iterations, the protocol on the current set.
+  static func periodicEvaluation(_ options: DistillationOptions, _ context: CommandContext) throws
+    -> ((DistillationState, Progress) throws -> Void)?
+  {
+    let args = context.arguments
+    guard args.isGiven("eval_every"), case .int(let every)? = args["eval_every"], every > 0 else {
+      return nil
+    }
+    let test: Dataset
+    if let splits = args["test"]?.object(as: DataSplitsObject.self) {
+      test = splits.test
+    } else if let d = args["test"]?.object(as: DatasetObject.self)?.dataset {
+      test = d
+    } else {
+      throw args.invalid("eval_every", "give the test images too: test=fm")
+    }
+    let models = try args.int("eval_models")
+    let epochs = try args.int("eval_epochs")
+    guard models >= 1, epochs >= 1 else { throw args.invalid("eval_models", "models and epochs must be ≥ 1") }
+    return { state, bar in
+      guard state.set.iteration % every == 0 else { return }
+      let evaluation = SyntheticEvaluation(
+        models: models, epochs: epochs, learningRate: state.set.learningRate ?? 0.01,
+        augmentation: options.method == .dc ? "none" : DiffAugment.standardStrategy,
+        network: options.network, seed: options.seed)
+      let trials = try evaluation.run(
+        train: try state.set.dataset(), test: test, shouldStop: { Interrupt.isRequested })
+      let (mean, std) = SyntheticEvaluation.summary(trials)
+      var eces: [Double] = []
+      for trial in trials {
+        eces.append(try Predictions(logits: trial.test.logits, labels: trial.test.labels).ece(.guo))
+      }
+      bar.finish()
+      context.output.line(
+        String(
+          format: "iteration %d: test accuracy %.4f ± %.4f, ECE %.4f (%d networks × %d epochs)",
+          state.set.iteration, mean, std, eces.reduce(0, +) / Double(max(eces.count, 1)), models,
+          epochs))
+    }
+  }
+}

@@ -3,6 +3,7 @@ import Distillation
 import Foundation
 import NN
 import TensorCore
+import Training
 
 /// Distilling datasets: `distill`, `resume` (and `experts`, `evaluate_set` in
 /// DistillCommands+Protocol.swift).
@@ -27,7 +28,9 @@ public enum DistillCommands: CommandProvider {
         iteration from U[r_range]. No public MDT code exists: this is our reconstruction.
         checkpoint="file.npz" writes the state every checkpoint_every iterations (atomically);
         `resume` continues it with the same result as an uninterrupted run. Ctrl-C stops after
-        the current iteration and still binds the set made so far.
+        the current iteration and still binds the set made so far. eval_every=k test=fm trains
+        eval_models fresh networks on the set every k iterations (the protocol of
+        `evaluate_set`) and prints their test accuracy and ECE.
         """,
       parameters: [
         .positional("method", .choice(DistillMethod.allCases.map(\.rawValue)), doc: "backbone"),
@@ -57,6 +60,10 @@ public enum DistillCommands: CommandProvider {
         .keyword("experts", .oneOf([.object("experts"), .path]), doc: "mtt expert trajectories"),
         .keyword("checkpoint", .path, doc: "checkpoint file (.npz)"),
         .keyword("checkpoint_every", .int, default: .int(10), unit: "iterations", doc: "checkpoint interval"),
+        .keyword("eval_every", .int, default: .int(0), unit: "iterations", doc: "evaluate the set every k iterations (0: never)"),
+        .keyword("test", .oneOf([.object("data"), .object("dataset")]), doc: "test images for eval_every"),
+        .keyword("eval_models", .int, default: .int(1), doc: "networks per periodic evaluation"),
+        .keyword("eval_epochs", .int, default: .int(300), unit: "epochs", doc: "epochs per periodic evaluation"),
         .keyword("seed", .int, doc: "initialisation and sampling seed"),
       ],
       example: "syn = distill dm fm.train ipc=10 iterations=200 width=32 mdt=fixed r=0.1"
@@ -141,6 +148,7 @@ public enum DistillCommands: CommandProvider {
     _ distiller: Distiller, _ state: inout DistillationState, _ context: CommandContext
   ) throws -> Value {
     let options = distiller.options
+    let periodic = try periodicEvaluation(options, context)
     let first = state.set.iteration
     let bar = context.progress(
       "distill \(options.method.rawValue)", total: max(options.iterations - first, 0), unit: "it")
@@ -153,8 +161,17 @@ public enum DistillCommands: CommandProvider {
           if let lr = p.stepSize { status += String(format: " lr %.4g", lr) }
           status += String(format: " %.2f it/s", p.iterationsPerSecond)
           bar.update(p.iteration + 1 - first, status: status)
-        }, shouldStop: { Interrupt.isRequested })
+        }, shouldStop: { Interrupt.isRequested },
+        afterIteration: periodic.map { evaluate in { state in try evaluate(state, bar) } })
       bar.finish()
+    } catch let error as TrainingError {
+      bar.finish()
+      context.keepPartialResult(.object(try DatasetObject(synthetic: state.set)))
+      if case .interrupted = error {
+        Interrupt.clear()
+        throw ShellError.interrupted(at: "a periodic evaluation; the set keeps \(state.set.iteration) iterations")
+      }
+      throw ShellError.commandFailed(command: "distill", message: "periodic evaluation: \(error)")
     } catch let error as DistillationError {
       bar.finish()
       switch error {
