@@ -22,10 +22,9 @@ public struct LaunchOptions {
 public enum Launcher {
   /// Applies process-wide settings and builds a runner with the standard registry.
   public static func makeRunner(_ options: LaunchOptions, output: Output = .standard()) -> Runner {
-    if let threads = options.threads {
-      Parallel.threads = threads
-      Gemm.setThreads(threads)
-    }
+    if let threads = options.threads { Parallel.threads = threads }
+    // One pool of workers for GEMM and every other kernel (see `Gemm.sgemm`).
+    Gemm.useWorkerThreads()
     let progress: ProgressStyle =
       options.quiet
       ? .silent : (options.stderrIsTerminal ? .terminal(interval: 0.1) : .lines(interval: 10))

@@ -20,6 +20,9 @@ if only.contains("fashion-mnist-full") {
   exit(0)
 }
 
+// As the ddcal executable runs: GEMM split over the same workers as every other kernel;
+// DDCAL_GEMM_SPLIT=0 leaves the threading to OpenBLAS, for comparison.
+if ProcessInfo.processInfo.environment["DDCAL_GEMM_SPLIT"] != "0" { Gemm.useWorkerThreads() }
 print("ddcal-bench  threads=\(Parallel.threads)  \(Gemm.configuration)")
 print("repeats=\(repeats) (median reported; min…max in brackets)")
 let sgemm = Benchmarks.sgemmRate()

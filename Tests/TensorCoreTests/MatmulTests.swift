@@ -1,4 +1,4 @@
-import TensorCore
+@testable import TensorCore
 import TestSupport
 import Testing
 
@@ -20,5 +20,40 @@ import Testing
     let a = NDArray.zeros([3, 0])
     let b = NDArray.zeros([0, 2])
     #expect(a.matmul(b) == NDArray.zeros([3, 2]))
+  }
+}
+
+/// `Gemm.sgemm` cut into one block per worker gives what one whole OpenBLAS call gives.
+@Suite struct GemmSplitTests {
+  @Test(arguments: [
+    (m: 64, n: 700, k: 96, transA: false, transB: false),
+    (m: 700, n: 64, k: 96, transA: true, transB: false),
+    (m: 333, n: 257, k: 65, transA: false, transB: true),
+    (m: 129, n: 129, k: 300, transA: true, transB: true),
+  ])
+  func splitEqualsOneCall(_ c: (m: Int, n: Int, k: Int, transA: Bool, transB: Bool)) {
+    var rng = RandomStream(seed: 13)
+    let a = rng.normal(c.m * c.k)
+    let b = rng.normal(c.k * c.n)
+    let lda = c.transA ? c.m : c.k
+    let ldb = c.transB ? c.k : c.n
+    var whole = [Float](repeating: 0, count: c.m * c.n)
+    var split = whole
+    a.withUnsafeBufferPointer { pa in
+      b.withUnsafeBufferPointer { pb in
+        whole.withUnsafeMutableBufferPointer { pc in
+          Gemm.call(
+            c.transA, c.transB, c.m, c.n, c.k, 1, pa.baseAddress!, lda, pb.baseAddress!, ldb, 0,
+            pc.baseAddress!, c.n)
+        }
+        split.withUnsafeMutableBufferPointer { pc in
+          Gemm.split(
+            c.transA, c.transB, c.m, c.n, c.k, 1, pa.baseAddress!, lda, pb.baseAddress!, ldb, 0,
+            pc.baseAddress!, c.n, workers: 3)
+        }
+      }
+    }
+    let scale = whole.map(abs).max() ?? 1
+    for (x, y) in zip(whole, split) { #expect(abs(x - y) <= 1e-6 * scale) }
   }
 }

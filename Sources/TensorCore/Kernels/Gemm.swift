@@ -1,23 +1,79 @@
 import CBLAS
+import Dispatch
 
 /// Thin wrappers over OpenBLAS `cblas_sgemm` (row-major).
 public enum Gemm {
   /// C[m, n] = alpha · op(A) · op(B) + beta · C, with op(A) [m, k] and op(B) [k, n].
   /// `lda`, `ldb`, `ldc` are the row strides of A, B, C as stored.
-  @inlinable
+  ///
+  /// With `splitAcrossWorkers` (the default after `useWorkerThreads()`), a large product is cut
+  /// along its longer output side into one block per `Parallel` worker, each a single-threaded
+  /// OpenBLAS call: one thread pool for GEMM and the element-wise kernels, instead of OpenBLAS
+  /// threads spinning (sched_yield) between calls while GCD runs the rest. Every C element is
+  /// still one kernel's dot product over the same K blocks, so results do not change.
   public static func sgemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
     c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    let workers = Parallel.threads
+    guard splitAcrossWorkers, workers > 1, m * n * k >= 1 << 21, max(m, n) >= 2 * workers else {
+      call(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+      return
+    }
+    split(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, workers: workers)
+  }
+
+  /// The product as `workers` blocks along the longer output side, one call each.
+  static func split(
+    _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+    _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
+    _ c: UnsafeMutablePointer<Float>, _ ldc: Int, workers: Int
+  ) {
+    let pa = SharedConstPointer(a)
+    let pb = SharedConstPointer(b)
+    let pc = SharedPointer(c)
+    if n >= m {
+      let block = (n + workers - 1) / workers
+      DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let j0 = w * block
+        let cols = min(n, j0 + block) - j0
+        guard cols > 0 else { return }
+        call(
+          transA, transB, m, cols, k, alpha, pa.base, lda, pb.base + (transB ? j0 * ldb : j0), ldb,
+          beta, pc.base + j0, ldc)
+      }
+    } else {
+      let block = (m + workers - 1) / workers
+      DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let i0 = w * block
+        let rows = min(m, i0 + block) - i0
+        guard rows > 0 else { return }
+        call(
+          transA, transB, rows, n, k, alpha, pa.base + (transA ? i0 : i0 * lda), lda, pb.base, ldb,
+          beta, pc.base + i0 * ldc, ldc)
+      }
+    }
+  }
+
+  @inline(__always)
+  static func call(
+    _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+    _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
+    _ c: UnsafeMutablePointer<Float>, _ ldc: Int
   ) {
     cblas_sgemm(
       CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
   }
 
-  /// Sets the number of OpenBLAS threads (the `--threads` flag).
-  public static func setThreads(_ count: Int) {
-    openblas_set_num_threads(Int32(max(1, count)))
+  /// True once `useWorkerThreads()` has made OpenBLAS single-threaded.
+  nonisolated(unsafe) public private(set) static var splitAcrossWorkers = false
+
+  /// Runs every GEMM on the `Parallel` workers (OpenBLAS itself single-threaded).
+  public static func useWorkerThreads() {
+    openblas_set_num_threads(1)
+    splitAcrossWorkers = true
   }
 
   /// The OpenBLAS build and the kernel it selected, e.g. "OpenBLAS 0.3.21 … Zen".

@@ -40,3 +40,9 @@ public struct SharedPointer: @unchecked Sendable {
     nonmutating set { base[i] = newValue }
   }
 }
+
+/// A read-only pointer shared across concurrent workers.
+public struct SharedConstPointer: @unchecked Sendable {
+  public let base: UnsafePointer<Float>
+  @inlinable public init(_ base: UnsafePointer<Float>) { self.base = base }
+}
