@@ -74,7 +74,7 @@ extension DistillationOptions {
     stepSizeLearningRate = try parse("lr_lr")
     initialStepSize = try parse("lr_teacher")
     checkpointEvery = try parse("checkpoint_every")
-    studentChunk = table["chunk"].flatMap(Int.init) ?? 25
+    studentChunk = table["chunk"].flatMap(Int.init) ?? 50
     syntheticBatch = table["batch_syn"].flatMap(Int.init)
     expertDirectory = table["experts"]
     checkpointPath = table["checkpoint"]

@@ -66,7 +66,7 @@ public struct DistillationOptions: Sendable, Equatable {
     initialStepSize = 0.01
     syntheticBatch = nil
     expertDirectory = nil
-    studentChunk = 25
+    studentChunk = 50
     checkpointEvery = 0
     checkpointPath = nil
     switch method {

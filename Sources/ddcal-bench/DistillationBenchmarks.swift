@@ -32,9 +32,12 @@ enum DistillationBenchmarks {
     options.expertEpochs = 1
     options.maxStartEpoch = 1
     options.iterations = 1
+    if let chunk = ProcessInfo.processInfo.environment["DDCAL_MTT_CHUNK"].flatMap(Int.init) {
+      options.studentChunk = chunk
+    }
     let experts = ExpertBuffer(network: network, trajectories: [trajectory])
     measure(
-      "MTT outer iteration (N=\(steps), 100 images 3x32x32, width 128, batch_syn 100)",
+      "MTT outer iteration (N=\(steps), 100 images 3x32x32, width 128, batch_syn 100, chunk \(options.studentChunk))",
       reference: "PyTorch ≈ 39 s, 7.3 GiB", options: options, source: source(perClass: 10),
       experts: experts)
   }

@@ -56,7 +56,7 @@ public enum DistillCommands: CommandProvider {
         .keyword("lr_lr", .float, default: .float(1e-5), doc: "mtt step-size learning rate"),
         .keyword("lr_teacher", .float, default: .float(0.01), doc: "mtt initial step size"),
         .keyword("batch_syn", .int, doc: "mtt student batch (default: the whole set)"),
-        .keyword("chunk", .int, default: .int(25), unit: "images", doc: "mtt sub-batch per graph (memory ∝ chunk)"),
+        .keyword("chunk", .int, default: .int(50), unit: "images", doc: "mtt sub-batch per graph (memory ∝ chunk)"),
         .keyword("experts", .oneOf([.object("experts"), .path]), doc: "mtt expert trajectories"),
         .keyword("checkpoint", .path, doc: "checkpoint file (.npz)"),
         .keyword("checkpoint_every", .int, default: .int(10), unit: "iterations", doc: "checkpoint interval"),
