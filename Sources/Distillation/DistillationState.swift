@@ -18,22 +18,12 @@ public struct PixelOptimizer: Sendable, Equatable {
   /// One step of x along the gradient g (same shape).
   public mutating func step(_ x: inout NDArray, gradient g: NDArray) {
     var v = g
-    if momentum != 0, var old = velocity {
-      old.scale(by: momentum)
-      old.addScaled(g, 1)
-      v = old
+    if momentum != 0, let old = velocity {
+      v = old * momentum
+      v.addScaled(g, 1)
     }
     velocity = v
     x.addScaled(v, -learningRate)
-  }
-}
-
-extension NDArray {
-  /// self ← s · self.
-  mutating func scale(by s: Float) {
-    withUnsafeMutableBufferPointer { p in
-      for i in 0..<p.count { p[i] *= s }
-    }
   }
 }
 

@@ -30,7 +30,7 @@ public struct ExpertBuffer: Sendable {
   /// Writes one expert's trajectory atomically.
   public static func save(_ trajectory: NDArray, network: ConvNetConfig, to path: String) throws {
     try NPZ.write(
-      [("trajectory", NPYArray(trajectory)), ("ddcal.config", try NPYArray(int64: code(network), shape: [8]))],
+      [("trajectory", NPYArray(trajectory)), ("ddcal.config", try NPYArray(int64: network.code, shape: [8]))],
       to: path)
   }
 
@@ -44,7 +44,7 @@ public struct ExpertBuffer: Sendable {
     while FileManager.default.fileExists(atPath: path(directory: directory, index: index)) {
       let file = path(directory: directory, index: index)
       let archive = try NPZ.read(file)
-      guard let code = archive["ddcal.config"]?.integers, let config = decode(code),
+      guard let code = archive["ddcal.config"]?.integers, let config = ConvNetConfig(code: code),
         let trajectory = archive["trajectory"]?.float32Array, trajectory.rank == 2
       else { throw DistillationError.malformedFile(path: file, message: "not an expert trajectory") }
       var rng = RandomStream(seed: 0)
@@ -61,22 +61,5 @@ public struct ExpertBuffer: Sendable {
       throw DistillationError.malformedFile(path: directory, message: "no expert_0.npz here")
     }
     return ExpertBuffer(network: network, trajectories: trajectories)
-  }
-
-  static func code(_ c: ConvNetConfig) -> [Int] {
-    [
-      c.channels, c.height, c.width, c.classes, c.depth, c.netWidth,
-      NormKind.allCases.firstIndex(of: c.norm) ?? 0, PoolKind.allCases.firstIndex(of: c.pooling) ?? 0,
-    ]
-  }
-
-  static func decode(_ c: [Int]) -> ConvNetConfig? {
-    guard c.count == 8, NormKind.allCases.indices.contains(c[6]),
-      PoolKind.allCases.indices.contains(c[7])
-    else { return nil }
-    let config = ConvNetConfig(
-      channels: c[0], height: c[1], width: c[2], classes: c[3], depth: c[4], netWidth: c[5],
-      norm: NormKind.allCases[c[6]], pooling: PoolKind.allCases[c[7]])
-    return (try? config.validate()) == nil ? nil : config
   }
 }

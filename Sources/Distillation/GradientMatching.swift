@@ -35,16 +35,8 @@ enum GradientMatching {
     _ images: NDArray, _ net: ConvNet, _ context: MatchingContext, ratio: Float,
     rng: inout RandomStream
   ) -> (Float, NDArray) {
-    let ipc = context.options.imagesPerClass
     let theta = net.parameters.asLeaves()
-    var grad = NDArray.zeros(images.shape)
-    var total: Float = 0
-    for c in 0..<context.source.classCount {
-      let rows = (c * ipc)..<((c + 1) * ipc)
-      let leaf = Tensor(sliceRows(images, rows), requiresGrad: true)
-      let masked = MaskSchedule.apply(leaf, ratio: ratio, rng: &rng)
-      let real = Tensor(context.realBatch(ofClass: c, rng: &rng))
-      let (xr, xs) = context.siamese(real, masked, rng: &rng)
+    return context.sumOverClasses(images, ratio: ratio, rng: &rng) { c, xr, xs in
       let realGrads = gradients(
         of: Losses.crossEntropy(net.forward(xr, with: theta, training: true),
           labels: Array(repeating: c, count: xr.shape[0])),
@@ -52,13 +44,10 @@ enum GradientMatching {
       ).map { $0.detached() }
       let synGrads = gradients(
         of: Losses.crossEntropy(net.forward(xs, with: theta, training: true),
-          labels: Array(repeating: c, count: ipc)),
+          labels: Array(repeating: c, count: xs.shape[0])),
         wrt: theta.tensors, createGraph: true)
-      let distance = MatchingDistance.layerwise(synthetic: synGrads, real: realGrads)
-      total += distance.scalar
-      addRows(&grad, gradients(of: distance, wrt: [leaf])[0].value, at: rows.lowerBound)
+      return MatchingDistance.layerwise(synthetic: synGrads, real: realGrads)
     }
-    return (total, grad)
   }
 
   /// `innerLoop` epochs of plain SGD (lr_net, batch_train) on the synthetic set.

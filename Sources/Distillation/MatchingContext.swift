@@ -39,10 +39,52 @@ struct MatchingContext {
   }
 }
 
+extension MatchingContext {
+  /// Σ_c loss(c, real_c, synthetic_c) and its gradient with respect to the images. Class c's
+  /// synthetic rows become a leaf, are masked (MDT ratio), and meet a real batch of the class
+  /// under one siamese transform; each class's graph is freed before the next is built.
+  func sumOverClasses(
+    _ images: NDArray, ratio: Float, rng: inout RandomStream,
+    loss: (_ label: Int, _ real: Tensor, _ synthetic: Tensor) -> Tensor
+  ) -> (Float, NDArray) {
+    let ipc = options.imagesPerClass
+    var grad = NDArray.zeros(images.shape)
+    var total: Float = 0
+    for c in 0..<source.classCount {
+      let rows = (c * ipc)..<((c + 1) * ipc)
+      let leaf = Tensor(sliceRows(images, rows), requiresGrad: true)
+      let masked = MaskSchedule.apply(leaf, ratio: ratio, rng: &rng)
+      let real = Tensor(realBatch(ofClass: c, rng: &rng))
+      let (xr, xs) = siamese(real, masked, rng: &rng)
+      let value = loss(c, xr, xs)
+      total += value.scalar
+      addRows(&grad, gradients(of: value, wrt: [leaf])[0].value, at: rows.lowerBound)
+    }
+    return (total, grad)
+  }
+}
+
 /// The matching loss of one iteration and its gradient with respect to the images (and, for
 /// MTT, the step size).
 struct IterationGradient {
   var loss: Float
   var images: NDArray
   var stepSize: Float? = nil
+}
+
+/// Rows `rows` of x [N, …] as a new array.
+func sliceRows(_ x: NDArray, _ rows: Range<Int>) -> NDArray {
+  x.slice(lower: [rows.lowerBound] + Array(repeating: 0, count: x.rank - 1),
+    upper: [rows.upperBound] + Array(x.shape.dropFirst()))
+}
+
+/// target[start + i] += rows[i] for the rows of `rows`.
+func addRows(_ target: inout NDArray, _ rows: NDArray, at start: Int) {
+  let width = rows.count / max(rows.shape[0], 1)
+  rows.withUnsafeBufferPointer { src in
+    target.withUnsafeMutableBufferPointer { dst in
+      let base = start * width
+      for i in 0..<src.count { dst[base + i] += src[i] }
+    }
+  }
 }

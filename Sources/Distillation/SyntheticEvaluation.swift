@@ -41,12 +41,17 @@ public struct SyntheticEvaluation: Sendable {
     public var training: TrainingProgress
   }
 
-  /// Mean and population-free sample standard deviation of the test accuracies.
+  /// Mean and sample standard deviation of the test accuracies.
   public static func summary(_ trials: [Trial]) -> (mean: Double, std: Double) {
-    let a = trials.map(\.test.accuracy)
-    guard !a.isEmpty else { return (0, 0) }
-    let mean = a.reduce(0, +) / Double(a.count)
-    let variance = a.count > 1 ? a.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(a.count - 1) : 0
+    meanAndStd(trials.map(\.test.accuracy))
+  }
+
+  /// Mean and sample (n − 1) standard deviation; 0 for the deviation of one value.
+  public static func meanAndStd(_ values: [Double]) -> (mean: Double, std: Double) {
+    guard !values.isEmpty else { return (0, 0) }
+    let mean = values.reduce(0, +) / Double(values.count)
+    guard values.count > 1 else { return (mean, 0) }
+    let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)
     return (mean, variance.squareRoot())
   }
 

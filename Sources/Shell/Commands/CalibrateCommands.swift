@@ -133,7 +133,7 @@ public enum CalibrateCommands: CommandProvider {
     ) { context in
       let args = context.arguments
       guard let model = args["model"]?.object(as: ModelObject.self),
-        let data = testDataset(args["data"])
+        let data = args["data"]?.testDataset
       else { return .none }
       try TrainCommands.checkFits(model, data, args)
       let binning = BinningOptions(
@@ -174,7 +174,7 @@ public enum CalibrateCommands: CommandProvider {
     ) { context in
       let args = context.arguments
       guard let model = args["model"]?.object(as: ModelObject.self),
-        let data = testDataset(args["data"])
+        let data = args["data"]?.testDataset
       else { return .none }
       var rng = try context.randomStream()
       let options = MaxLogitOptions(maskRatio: try args.float("r"), seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
@@ -224,11 +224,5 @@ public enum CalibrateCommands: CommandProvider {
         classCount: like.classCount, classNames: like.classNames)
       return .object(DatasetObject(dataset))
     }
-  }
-
-  /// A dataset value, or a data pair's test split.
-  static func testDataset(_ value: Value?) -> Dataset? {
-    if let splits = value?.object(as: DataSplitsObject.self) { return splits.test }
-    return value?.trainingDataset
   }
 }

@@ -67,11 +67,7 @@ extension DistillCommands {
         return .object(ExpertsObject(buffer, directory: directory))
       } catch let error as TrainingError {
         bar.finish()
-        if case .interrupted = error {
-          Interrupt.clear()
-          throw ShellError.interrupted(at: "\(error); finished experts stay in \(directory)")
-        }
-        throw ShellError.commandFailed(command: "experts", message: "\(error)")
+        throw shellError(error, command: "experts", note: "; finished experts stay in \(directory)")
       }
     }
   }
@@ -108,14 +104,7 @@ extension DistillCommands {
   static func runEvaluateSet(_ context: CommandContext) throws -> Value {
     let args = context.arguments
     guard let object = args["set"]?.object(as: DatasetObject.self) else { return .none }
-    let test: Dataset
-    if let splits = args["test"]?.object(as: DataSplitsObject.self) {
-      test = splits.test
-    } else if let d = args["test"]?.object(as: DatasetObject.self)?.dataset {
-      test = d
-    } else {
-      return .none
-    }
+    guard let test = args["test"]?.testDataset else { return .none }
     let train = object.dataset
     let saved = object.synthetic.flatMap { try? DistillationOptions(settings: $0.settings) }
     var network = saved?.network
@@ -153,11 +142,7 @@ extension DistillCommands {
       bar.finish()
     } catch let error as TrainingError {
       bar.finish()
-      if case .interrupted = error {
-        Interrupt.clear()
-        throw ShellError.interrupted(at: "\(error)")
-      }
-      throw ShellError.commandFailed(command: "evaluate_set", message: "\(error)")
+      throw shellError(error, command: "evaluate_set")
     }
     let rows = try trials.map { trial in
       let predictions = try Predictions(logits: trial.test.logits, labels: trial.test.labels)
@@ -178,12 +163,7 @@ extension DistillCommands {
     guard args.isGiven("eval_every"), case .int(let every)? = args["eval_every"], every > 0 else {
       return nil
     }
-    let test: Dataset
-    if let splits = args["test"]?.object(as: DataSplitsObject.self) {
-      test = splits.test
-    } else if let d = args["test"]?.object(as: DatasetObject.self)?.dataset {
-      test = d
-    } else {
+    guard let test = args["test"]?.testDataset else {
       throw args.invalid("eval_every", "give the test images too: test=fm")
     }
     let models = try args.int("eval_models")
@@ -209,5 +189,17 @@ extension DistillCommands {
           state.set.iteration, mean, std, eces.reduce(0, +) / Double(max(eces.count, 1)), models,
           epochs))
     }
+  }
+}
+
+extension DistillCommands {
+  /// A training loop's stop as the shell reports it: Ctrl-C (`note` added to where it stopped)
+  /// or a failure of `command`.
+  static func shellError(_ error: TrainingError, command: String, note: String = "") -> ShellError {
+    if case .interrupted = error {
+      Interrupt.clear()
+      return .interrupted(at: "\(error)" + note)
+    }
+    return .commandFailed(command: command, message: "\(error)")
   }
 }

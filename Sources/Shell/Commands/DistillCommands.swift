@@ -167,11 +167,8 @@ public enum DistillCommands: CommandProvider {
     } catch let error as TrainingError {
       bar.finish()
       context.keepPartialResult(.object(try DatasetObject(synthetic: state.set)))
-      if case .interrupted = error {
-        Interrupt.clear()
-        throw ShellError.interrupted(at: "a periodic evaluation; the set keeps \(state.set.iteration) iterations")
-      }
-      throw ShellError.commandFailed(command: "distill", message: "periodic evaluation: \(error)")
+      throw shellError(
+        error, command: "distill", note: " of a periodic evaluation; the set keeps \(state.set.iteration) iterations")
     } catch let error as DistillationError {
       bar.finish()
       switch error {

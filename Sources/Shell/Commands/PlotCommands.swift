@@ -133,7 +133,7 @@ public enum PlotCommands: CommandProvider {
   }
 
   static func dataset(_ args: Arguments) throws -> Dataset {
-    guard let data = CalibrateCommands.testDataset(args["data"]) else {
+    guard let data = args["data"]?.testDataset else {
       throw args.invalid("data", "give data=… (the images to evaluate on)")
     }
     return data

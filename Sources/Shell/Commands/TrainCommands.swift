@@ -127,14 +127,7 @@ public enum TrainCommands: CommandProvider {
     ) { context in
       let args = context.arguments
       guard let model = args["model"]?.object(as: ModelObject.self) else { return .none }
-      let data: Dataset
-      if let splits = args["data"]?.object(as: DataSplitsObject.self) {
-        data = splits.test
-      } else if let d = args["data"]?.trainingDataset {
-        data = d
-      } else {
-        return .none
-      }
+      guard let data = args["data"]?.testDataset else { return .none }
       try checkFits(model, data, args)
       let batch = try args.int("batch")
       guard batch >= 1 else { throw args.invalid("batch", "must be at least 1") }

@@ -40,10 +40,7 @@ enum Archive {
   }
 
   static func members(of model: ModelObject) throws -> [(String, NPYArray)] {
-    let c = model.model.config
-    let norm = NormKind.allCases.firstIndex(of: c.norm) ?? 0
-    let pool = PoolKind.allCases.firstIndex(of: c.pooling) ?? 0
-    let config = [c.channels, c.height, c.width, c.classes, c.depth, c.netWidth, norm, pool]
+    let config = model.model.config.code
     var members = zip(model.model.parameters.names, model.model.parameters.values).map {
       ($0.0, NPYArray($0.1))
     }
@@ -67,13 +64,9 @@ enum Archive {
   }
 
   private static func model(_ archive: NPZArchive, _ c: [Int], _ path: String) throws -> Value {
-    guard c.count == 8, NormKind.allCases.indices.contains(c[6]),
-      PoolKind.allCases.indices.contains(c[7])
-    else { throw ShellError.io(path: path, message: "malformed ddcal.config") }
-    let config = ConvNetConfig(
-      channels: c[0], height: c[1], width: c[2], classes: c[3], depth: c[4], netWidth: c[5],
-      norm: NormKind.allCases[c[6]], pooling: PoolKind.allCases[c[7]])
-    try config.validate()
+    guard let config = ConvNetConfig(code: c) else {
+      throw ShellError.io(path: path, message: "malformed ddcal.config")
+    }
     var rng = RandomStream(seed: 0)
     let net = ConvNet(config, rng: &rng)
     var tensors: [NDArray] = []

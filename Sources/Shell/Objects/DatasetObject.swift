@@ -100,4 +100,10 @@ extension Value {
     if let splits = object(as: DataSplitsObject.self) { return splits.train }
     return nil
   }
+
+  /// The dataset a `dataset` value holds, or a `data` value's test split.
+  var testDataset: Dataset? {
+    if let splits = object(as: DataSplitsObject.self) { return splits.test }
+    return trainingDataset
+  }
 }

@@ -59,11 +59,7 @@ public final class SetEvaluationObject: ShellObject {
 
   /// Mean and sample standard deviation of a column.
   func statistics(_ column: (Row) -> Double) -> (mean: Double, std: Double) {
-    let values = rows.map(column)
-    let mean = values.reduce(0, +) / Double(max(values.count, 1))
-    let variance = values.count > 1
-      ? values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1) : 0
-    return (mean, variance.squareRoot())
+    SyntheticEvaluation.meanAndStd(rows.map(column))
   }
 
   public var summary: String {
