@@ -23,10 +23,14 @@ import Testing
     Case(input: [2, 1, 1, 4], filter: [2, 1, 3, 3], stride: 3, padding: 1),
     Case(input: [1, 2, 3, 2], filter: [1, 2, 2, 5], stride: 2, padding: 2),
     Case(input: [1, 1, 2, 2], filter: [1, 1, 1, 1], stride: 1, padding: 3),
-    // More images than one im2col chunk holds: 64×64 outputs make chunks of 2 (2 + 1).
+    // Blocks of one image (64×64 outputs): 3 blocks, filter-gradient groups of one block.
     Case(input: [3, 2, 64, 64], filter: [2, 2, 3, 3], stride: 1, padding: 1),
-    // 38×38 outputs: chunks of 5 (5 + 2).
+    // 38×38 outputs: 7 one-image blocks in 4 filter-gradient groups (1 + 2 + 2 + 2).
     Case(input: [7, 1, 40, 40], filter: [2, 1, 3, 3], stride: 1, padding: 0),
+    // 8×8 outputs: blocks of 8 images (8 + 3), gathered output rows.
+    Case(input: [11, 2, 8, 8], filter: [3, 2, 3, 3], stride: 1, padding: 1),
+    // 5×5 outputs, stride 2: blocks of 20 images (20 + 20 + 5).
+    Case(input: [45, 2, 10, 10], filter: [2, 2, 3, 3], stride: 2, padding: 1),
   ]
 
   @Test(arguments: cases)
