@@ -8,6 +8,11 @@ extension Tensor {
   /// ∂x = s ⊙ (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)) is written in Tensor ops over x̂ and s, and s is
   /// itself a graph node of x (∂s/∂x = −s³ (x − μ)/M), so second derivatives are exact.
   public func instanceStandardized(eps: Float = 1e-5) -> Tensor {
+    instanceStandardizedWithScale(eps: eps).normalized
+  }
+
+  /// x̂ and s of `instanceStandardized`, both graph nodes of x.
+  func instanceStandardizedWithScale(eps: Float) -> (normalized: Tensor, inverseStd: Tensor) {
     let x = self
     let axes = Array(2..<rank)
     let m = Float(shape[2...].reduce(1, *))
@@ -15,7 +20,7 @@ extension Tensor {
     let scale = Tensor.record(inverseStd, parents: [x], op: "inverseStd") { gs, s in
       [-(s.pow(3) * gs) * (x - x.mean(axes: axes, keepDims: true)) * (1 / m)]
     }
-    return Tensor.record(normalized, parents: [x], op: "instanceStandardize") { g, xhat in
+    let xhat = Tensor.record(normalized, parents: [x], op: "instanceStandardize") { g, xhat in
       if !GradMode.isEnabled {
         // First order only: the same formula as below, fused into one pass per plane.
         return [
@@ -24,9 +29,53 @@ extension Tensor {
               g.value, normalized: xhat.value, inverseStd: inverseStd))
         ]
       }
-      let centered = g - g.mean(axes: axes, keepDims: true)
-      let projection = xhat * (g * xhat).mean(axes: axes, keepDims: true)
-      return [scale * (centered - projection)]
+      return [Tensor.standardizeAdjoint(g, normalized: xhat, inverseStd: scale)]
+    }
+    return (xhat, scale)
+  }
+
+  /// ∂x = s ⊙ (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)), means over the axes after the first two.
+  static func standardizeAdjoint(_ g: Tensor, normalized xhat: Tensor, inverseStd s: Tensor)
+    -> Tensor
+  {
+    let axes = Array(2..<g.rank)
+    let centered = g - g.mean(axes: axes, keepDims: true)
+    let projection = xhat * (g * xhat).mean(axes: axes, keepDims: true)
+    return s * (centered - projection)
+  }
+
+  /// ConvNet's block after the convolution, fused: pool(relu(instanceNorm(x)·γ + β)) for
+  /// x [N, C, H, W] and γ, β [C], with 2×2 average pooling when `pool` (SPEC §1).
+  ///
+  /// Forward and first-order backward are one kernel pass each (see `NormReLUPoolKernel`).
+  /// When the backward itself is recorded (second order), it is written in Tensor ops over a
+  /// recomputed x̂ and s — the adjoint of the unfused composite, so higher derivatives are
+  /// those of `instanceStandardized` → affine → `relu` → `avgPool2d`.
+  public func instanceNormReLUPool(gamma: Tensor, beta: Tensor, pool: Bool, eps: Float = 1e-5)
+    -> Tensor
+  {
+    let x = self
+    let (out, mean, inverseStd) = value.instanceNormReLUPool(
+      gamma: gamma.value, beta: beta.value, pool: pool, eps: eps)
+    return Tensor.record(out, parents: [x, gamma, beta], op: "instanceNormReLUPool") { g, _ in
+      if !GradMode.isEnabled {
+        let (gx, gGamma, gBeta) = NDArray.instanceNormReLUPoolBackward(
+          g.value, x: x.value, gamma: gamma.value, beta: beta.value, mean: mean,
+          inverseStd: inverseStd, pool: pool)
+        return [Tensor(gx), Tensor(gGamma), Tensor(gBeta)]
+      }
+      let c = x.shape[1]
+      let (xhat, s) = x.instanceStandardizedWithScale(eps: eps)
+      let gammaC = gamma.reshaped([1, c, 1, 1])
+      // The ReLU's gate: its input z, a constant (its derivative is zero almost everywhere).
+      let z = Tensor(xhat.value * gammaC.value + beta.value.reshaped([1, c, 1, 1]))
+      let upstream = pool ? Tensor.avgPool2dBackward(g, inputShape: x.shape, kernel: 2, stride: 2) : g
+      let gz = upstream.gated(by: z)
+      return [
+        Tensor.standardizeAdjoint(gz * gammaC, normalized: xhat, inverseStd: s),
+        (gz * xhat).sum(axes: [0, 2, 3]),
+        gz.sum(axes: [0, 2, 3]),
+      ]
     }
   }
 }

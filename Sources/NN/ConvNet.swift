@@ -133,6 +133,11 @@ public final class ConvNet {
     for d in 0...block {
       let base = d * stride
       h = h.conv2d(p[base], bias: p[base + 1], padding: d == 0 ? config.firstPadding : 1)
+      if config.norm == .instance && config.pooling != .max {
+        // The common case fused: norm, affine, ReLU and pooling in one pass each way.
+        h = h.instanceNormReLUPool(gamma: p[base + 2], beta: p[base + 3], pool: config.pooling == .avg)
+        continue
+      }
       h = normalize(h, p, base, block: d, training: training)
       h = h.relu()
       switch config.pooling {

@@ -35,3 +35,19 @@ import Testing
     #expect(Approx.isClose(inverseStd.scalar, 1 / Float(1e-5).squareRoot(), rtol: 1e-5))
   }
 }
+
+struct NormReLUPoolKernelTests {
+  @Test func resultsDoNotDependOnThreadCount() {
+    let x = TestInputs.uniform([4, 8, 16, 16], low: -2, high: 3, seed: 150)
+    let gamma = TestInputs.uniform([8], low: 0.5, high: 1.5, seed: 151)
+    let beta = TestInputs.uniform([8], low: -0.5, high: 0.5, seed: 152)
+    let gy = TestInputs.uniform([4, 8, 8, 8], seed: 153)
+    func run() -> [NDArray] {
+      let (y, mean, inverseStd) = x.instanceNormReLUPool(gamma: gamma, beta: beta, pool: true, eps: 1e-5)
+      let g = NDArray.instanceNormReLUPoolBackward(
+        gy, x: x, gamma: gamma, beta: beta, mean: mean, inverseStd: inverseStd, pool: true)
+      return [y, g.x, g.gamma, g.beta]
+    }
+    #expect(ThreadCount.with(1, run) == ThreadCount.with(3, run))
+  }
+}

@@ -10,16 +10,25 @@ extension ConvKernel {
     var dst = cols
     for row in 0..<g.patch {
       let channel = row / kernelArea
-      let ky = (row % kernelArea) / g.kernelWidth
-      let kx = row % g.kernelWidth
+      let (ky, kx) = (row % kernelArea).quotientAndRemainder(dividingBy: g.kernelWidth)
+      // The valid columns depend on kx only; rows are short (8–32), so no per-row calls.
+      let valid = validColumns(ow, kx, g)
+      let offset = kx - g.padding
       for image in 0..<images {
         let plane = x + ((start + image) * g.inChannels + channel) * g.height * g.width
         for oy in 0..<oh {
           let iy = oy * g.stride - g.padding + ky
           if iy < 0 || iy >= g.height {
-            dst.update(repeating: 0, count: ow)
+            for ox in 0..<ow { dst[ox] = 0 }
           } else {
-            copyRow(plane + iy * g.width, dst, ow, kx, g)
+            let src = plane + iy * g.width + offset
+            for ox in 0..<valid.lowerBound { dst[ox] = 0 }
+            if g.stride == 1 {
+              for ox in valid { dst[ox] = src[ox] }
+            } else {
+              for ox in valid { dst[ox] = src[ox * g.stride] }
+            }
+            for ox in valid.upperBound..<ow { dst[ox] = 0 }
           }
           dst += ow
         }
@@ -38,12 +47,19 @@ extension ConvKernel {
     for row in 0..<g.patch {
       let channel = row / kernelArea
       let (ky, kx) = (row % kernelArea).quotientAndRemainder(dividingBy: g.kernelWidth)
+      let valid = validColumns(ow, kx, g)
+      let offset = kx - g.padding
       for image in 0..<images {
         let plane = gx + ((start + image) * g.inChannels + channel) * g.height * g.width
         for oy in 0..<oh {
           let iy = oy * g.stride - g.padding + ky
           if iy >= 0 && iy < g.height {
-            addRow(src, plane + iy * g.width, ow, kx, g)
+            let dst = plane + iy * g.width + offset
+            if g.stride == 1 {
+              for ox in valid { dst[ox] += src[ox] }
+            } else {
+              for ox in valid { dst[ox * g.stride] += src[ox] }
+            }
           }
           src += ow
         }
@@ -59,38 +75,5 @@ extension ConvKernel {
     let highInclusive = (g.width - 1 + g.padding - kx)
     let high = highInclusive < 0 ? 0 : min(ow, highInclusive / g.stride + 1)
     return low..<max(low, high)
-  }
-
-  /// dst[ox] = src[ox·s − p + kx], zero outside the image.
-  @inline(__always)
-  static func copyRow(
-    _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ ow: Int, _ kx: Int,
-    _ g: ConvGeometry
-  ) {
-    let valid = validColumns(ow, kx, g)
-    dst.update(repeating: 0, count: valid.lowerBound)
-    (dst + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound)
-    let offset = kx - g.padding
-    if g.stride == 1 {
-      (dst + valid.lowerBound).update(from: src + valid.lowerBound + offset, count: valid.count)
-    } else {
-      for ox in valid { dst[ox] = src[ox * g.stride + offset] }
-    }
-  }
-
-  /// row[ox·s − p + kx] += src[ox] for the columns inside the image.
-  @inline(__always)
-  static func addRow(
-    _ src: UnsafePointer<Float>, _ row: UnsafeMutablePointer<Float>, _ ow: Int, _ kx: Int,
-    _ g: ConvGeometry
-  ) {
-    let valid = validColumns(ow, kx, g)
-    let offset = kx - g.padding
-    if g.stride == 1 {
-      let out = row + offset
-      for ox in valid { out[ox] += src[ox] }
-    } else {
-      for ox in valid { row[ox * g.stride + offset] += src[ox] }
-    }
   }
 }

@@ -1,0 +1,170 @@
+/// ConvNet's block after the convolution — instance norm, per-channel affine, ReLU and
+/// optional 2×2 average pooling — in one pass per H×W plane. Unfused these are five
+/// element-wise passes over the largest activation of the network forward and as many
+/// backward; fused, the forward reads x twice and writes only the pooled output, and the
+/// backward recomputes x̂ from x and the saved per-plane statistics.
+enum NormReLUPoolKernel {
+  struct Statistics {
+    /// Per plane [N·C]: the mean μ and s = 1/√(σ² + ε) of x.
+    var mean: [Float]
+    var inverseStd: [Float]
+  }
+
+  /// y = pool(relu((x − μ)·s·γ_c + β_c)); x [N, C, H, W], γ and β [C]. Pooling keeps
+  /// ⌊H/2⌋ × ⌊W/2⌋ outputs, as `avgPool2d(kernel: 2, stride: 2)`.
+  static func forward(_ x: NDArray, gamma: NDArray, beta: NDArray, pool: Bool, eps: Float)
+    -> (NDArray, Statistics)
+  {
+    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (oh, ow) = pool ? (h / 2, w / 2) : (h, w)
+    let m = h * w
+    var means = [Float](repeating: 0, count: n * c)
+    var scales = [Float](repeating: 0, count: n * c)
+    let data = makeArray(count: n * c * oh * ow) { out in
+      let o = SharedPointer(out.baseAddress!)
+      means.withUnsafeMutableBufferPointer { pm in
+        scales.withUnsafeMutableBufferPointer { ps in
+          let (mu, sc) = (SharedPointer(pm.baseAddress!), SharedPointer(ps.baseAddress!))
+          x.data.withUnsafeBufferPointer { px in
+            Parallel.forEachRange(n * c, costPerItem: 4 * m) { planes in
+              for plane in planes {
+                let src = px.baseAddress! + plane * m
+                let mean = Float(Reduction.sum(src, m) / Double(m))
+                let squares = Reduction.centeredSquares(src, m, mean)
+                let s = Float(1 / (squares / Double(m) + Double(eps)).squareRoot())
+                mu[plane] = mean
+                sc[plane] = s
+                let (g, b) = (gamma.data[plane % c], beta.data[plane % c])
+                let dst = o.base + plane * oh * ow
+                if pool {
+                  for oy in 0..<oh {
+                    let top = src + 2 * oy * w
+                    let bottom = top + w
+                    for ox in 0..<ow {
+                      let sum =
+                        relu((top[2 * ox] - mean) * s * g + b) + relu((top[2 * ox + 1] - mean) * s * g + b)
+                        + relu((bottom[2 * ox] - mean) * s * g + b)
+                        + relu((bottom[2 * ox + 1] - mean) * s * g + b)
+                      dst[oy * ow + ox] = sum * 0.25
+                    }
+                  }
+                } else {
+                  for i in 0..<m { dst[i] = relu((src[i] - mean) * s * g + b) }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return (NDArray(shape: [n, c, oh, ow], data: data), Statistics(mean: means, inverseStd: scales))
+  }
+
+  /// The gradients (x, γ, β) of ⟨gy, forward(x)⟩ given the forward's statistics. Per plane,
+  /// with z the ReLU input and gz = ∂/∂z (the pooled gradient spread over each window, zero
+  /// where z ≤ 0): ∂x = s·γ·(gz − mean(gz) − x̂·mean(gz·x̂)), ∂γ = Σ gz·x̂, ∂β = Σ gz.
+  static func backward(
+    _ gy: NDArray, x: NDArray, gamma: NDArray, beta: NDArray, statistics: Statistics, pool: Bool
+  ) -> (x: NDArray, gamma: NDArray, beta: NDArray) {
+    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (oh, ow) = pool ? (h / 2, w / 2) : (h, w)
+    let m = h * w
+    var sumsG = [Double](repeating: 0, count: n * c)
+    var sumsGX = [Double](repeating: 0, count: n * c)
+    let data = makeArray(count: x.count) { out in
+      let o = SharedPointer(out.baseAddress!)
+      sumsG.withUnsafeMutableBufferPointer { p1 in
+        sumsGX.withUnsafeMutableBufferPointer { p2 in
+          let (s1, s2) = (SharedDoubles(p1.baseAddress!), SharedDoubles(p2.baseAddress!))
+          x.data.withUnsafeBufferPointer { px in
+            gy.data.withUnsafeBufferPointer { pg in
+              Parallel.forEachRange(n * c, costPerItem: 6 * m) { planes in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * m)
+                defer { scratch.deallocate() }
+                let (gz, xhat) = (scratch, scratch + m)
+                for plane in planes {
+                  let src = px.baseAddress! + plane * m
+                  let grad = pg.baseAddress! + plane * oh * ow
+                  let (mean, s) = (statistics.mean[plane], statistics.inverseStd[plane])
+                  let (g, b) = (gamma.data[plane % c], beta.data[plane % c])
+                  for iy in 0..<h {
+                    for ix in 0..<w {
+                      let i = iy * w + ix
+                      xhat[i] = (src[i] - mean) * s
+                      let upstream: Float
+                      if pool {
+                        let (py, qx) = (iy / 2, ix / 2)
+                        upstream = py < oh && qx < ow ? grad[py * ow + qx] * 0.25 : 0
+                      } else {
+                        upstream = grad[i]
+                      }
+                      gz[i] = xhat[i] * g + b > 0 ? upstream : 0
+                    }
+                  }
+                  let sumG = Reduction.sum(gz, m)
+                  let sumGX = Reduction.dot(gz, xhat, m)
+                  s1.base[plane] = sumG
+                  s2.base[plane] = sumGX
+                  let (k1, k2) = (Float(sumG / Double(m)), Float(sumGX / Double(m)))
+                  let scale = s * g
+                  let dst = o.base + plane * m
+                  for i in 0..<m { dst[i] = scale * (gz[i] - k1 - xhat[i] * k2) }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    var gGamma = [Float](repeating: 0, count: c)
+    var gBeta = [Float](repeating: 0, count: c)
+    for channel in 0..<c {
+      var (a, b) = (0.0, 0.0)
+      for image in 0..<n {
+        a += sumsGX[image * c + channel]
+        b += sumsG[image * c + channel]
+      }
+      gGamma[channel] = Float(a)
+      gBeta[channel] = Float(b)
+    }
+    return (
+      NDArray(shape: x.shape, data: data), NDArray(shape: [c], data: gGamma),
+      NDArray(shape: [c], data: gBeta)
+    )
+  }
+
+  /// ReLU that propagates NaN, as `UnaryKernel`'s.
+  @inline(__always)
+  static func relu(_ z: Float) -> Float { z < 0 ? 0 : z }
+}
+
+/// A Double buffer shared across the ranges of `Parallel.forEachRange`, which write
+/// disjoint elements.
+struct SharedDoubles: @unchecked Sendable {
+  let base: UnsafeMutablePointer<Double>
+  init(_ base: UnsafeMutablePointer<Double>) { self.base = base }
+}
+
+extension NDArray {
+  /// pool(relu(instanceNorm(x)·γ + β)) for x [N, C, H, W], γ and β [C]; 2×2 average pooling
+  /// when `pool`. Also returns the per-plane mean and 1/√(σ² + ε) (each [N·C]) that
+  /// `instanceNormReLUPoolBackward` needs.
+  public func instanceNormReLUPool(gamma: NDArray, beta: NDArray, pool: Bool, eps: Float)
+    -> (output: NDArray, mean: [Float], inverseStd: [Float])
+  {
+    precondition(rank == 4 && gamma.shape == [shape[1]] && beta.shape == [shape[1]],
+      "instanceNormReLUPool: x \(shape), gamma \(gamma.shape), beta \(beta.shape)")
+    let (y, stats) = NormReLUPoolKernel.forward(self, gamma: gamma, beta: beta, pool: pool, eps: eps)
+    return (y, stats.mean, stats.inverseStd)
+  }
+
+  /// The gradients of ⟨gy, x.instanceNormReLUPool(…)⟩ with respect to x, γ and β.
+  public static func instanceNormReLUPoolBackward(
+    _ gy: NDArray, x: NDArray, gamma: NDArray, beta: NDArray, mean: [Float],
+    inverseStd: [Float], pool: Bool
+  ) -> (x: NDArray, gamma: NDArray, beta: NDArray) {
+    NormReLUPoolKernel.backward(
+      gy, x: x, gamma: gamma, beta: beta,
+      statistics: .init(mean: mean, inverseStd: inverseStd), pool: pool)
+  }
+}
