@@ -23,6 +23,13 @@ import Testing
     Case(input: [2, 1, 1, 4], filter: [2, 1, 3, 3], stride: 3, padding: 1),
     Case(input: [1, 2, 3, 2], filter: [1, 2, 2, 5], stride: 2, padding: 2),
     Case(input: [1, 1, 2, 2], filter: [1, 1, 1, 1], stride: 1, padding: 3),
+    // Size-preserving (stride 1, "same" padding): one contiguous span per tap, including
+    // spans wider than the image (|dx| ≥ W, |dy| ≥ H) and 1×1 kernels.
+    Case(input: [2, 2, 6, 5], filter: [2, 2, 5, 5], stride: 1, padding: 2),
+    Case(input: [2, 1, 1, 4], filter: [2, 1, 3, 3], stride: 1, padding: 1),
+    Case(input: [1, 2, 3, 1], filter: [3, 2, 3, 3], stride: 1, padding: 1),
+    Case(input: [2, 3, 2, 2], filter: [2, 3, 5, 5], stride: 1, padding: 2),
+    Case(input: [1, 2, 3, 3], filter: [2, 2, 1, 1], stride: 1, padding: 0),
     // Blocks of one image (64×64 outputs): 3 blocks, filter-gradient groups of one block.
     Case(input: [3, 2, 64, 64], filter: [2, 2, 3, 3], stride: 1, padding: 1),
     // 38×38 outputs: 7 one-image blocks in 4 filter-gradient groups (1 + 2 + 2 + 2).

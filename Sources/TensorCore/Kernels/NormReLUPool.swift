@@ -27,6 +27,8 @@ enum NormReLUPoolKernel {
           let (mu, sc) = (SharedPointer(pm.baseAddress!), SharedPointer(ps.baseAddress!))
           x.data.withUnsafeBufferPointer { px in
             Parallel.forEachRange(n * c, costPerItem: 4 * m) { planes in
+              let rows = UnsafeMutablePointer<Float>.allocate(capacity: 2 * w)
+              defer { rows.deallocate() }
               for plane in planes {
                 let src = px.baseAddress! + plane * m
                 let mean = Float(Reduction.sum(src, m) / Double(m))
@@ -38,18 +40,14 @@ enum NormReLUPoolKernel {
                 let dst = o.base + plane * oh * ow
                 if pool {
                   for oy in 0..<oh {
-                    let top = src + 2 * oy * w
-                    let bottom = top + w
-                    for ox in 0..<ow {
-                      let sum =
-                        relu((top[2 * ox] - mean) * s * g + b) + relu((top[2 * ox + 1] - mean) * s * g + b)
-                        + relu((bottom[2 * ox] - mean) * s * g + b)
-                        + relu((bottom[2 * ox + 1] - mean) * s * g + b)
-                      dst[oy * ow + ox] = sum * 0.25
-                    }
+                    // Two activated rows, summed vertically, then horizontal pairs.
+                    activate(src + 2 * oy * w, rows, 2 * w, mean, s, g, b)
+                    for i in 0..<w { rows[i] += rows[w + i] }
+                    let out = dst + oy * ow
+                    for ox in 0..<ow { out[ox] = (rows[2 * ox] + rows[2 * ox + 1]) * 0.25 }
                   }
                 } else {
-                  for i in 0..<m { dst[i] = relu((src[i] - mean) * s * g + b) }
+                  activate(src, dst, m, mean, s, g, b)
                 }
               }
             }
@@ -79,26 +77,33 @@ enum NormReLUPoolKernel {
           x.data.withUnsafeBufferPointer { px in
             gy.data.withUnsafeBufferPointer { pg in
               Parallel.forEachRange(n * c, costPerItem: 6 * m) { planes in
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * m)
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * m + w)
                 defer { scratch.deallocate() }
-                let (gz, xhat) = (scratch, scratch + m)
+                let (gz, xhat, spread) = (scratch, scratch + m, scratch + 2 * m)
                 for plane in planes {
                   let src = px.baseAddress! + plane * m
                   let grad = pg.baseAddress! + plane * oh * ow
                   let (mean, s) = (statistics.mean[plane], statistics.inverseStd[plane])
                   let (g, b) = (gamma.data[plane % c], beta.data[plane % c])
                   for iy in 0..<h {
+                    let upstream: UnsafePointer<Float>
+                    if !pool {
+                      upstream = grad + iy * w
+                    } else if iy / 2 < oh {
+                      // The pooled gradient spread over its window (0 past an odd edge).
+                      let pooled = grad + (iy / 2) * ow
+                      for ix in 0..<(2 * ow) { spread[ix] = pooled[ix >> 1] * 0.25 }
+                      for ix in (2 * ow)..<w { spread[ix] = 0 }
+                      upstream = UnsafePointer(spread)
+                    } else {
+                      spread.update(repeating: 0, count: w)
+                      upstream = UnsafePointer(spread)
+                    }
+                    let (xr, hr, zr) = (src + iy * w, xhat + iy * w, gz + iy * w)
                     for ix in 0..<w {
-                      let i = iy * w + ix
-                      xhat[i] = (src[i] - mean) * s
-                      let upstream: Float
-                      if pool {
-                        let (py, qx) = (iy / 2, ix / 2)
-                        upstream = py < oh && qx < ow ? grad[py * ow + qx] * 0.25 : 0
-                      } else {
-                        upstream = grad[i]
-                      }
-                      gz[i] = xhat[i] * g + b > 0 ? upstream : 0
+                      let normalized = (xr[ix] - mean) * s
+                      hr[ix] = normalized
+                      zr[ix] = normalized * g + b > 0 ? upstream[ix] : 0
                     }
                   }
                   let sumG = Reduction.sum(gz, m)
@@ -133,9 +138,18 @@ enum NormReLUPoolKernel {
     )
   }
 
-  /// ReLU that propagates NaN, as `UnaryKernel`'s.
+  /// dst[i] = relu(((src[i] − μ)·s)·γ + β), the ReLU propagating NaN as `UnaryKernel`'s;
+  /// the same arithmetic as the backward's gate, so both agree on every sign.
   @inline(__always)
-  static func relu(_ z: Float) -> Float { z < 0 ? 0 : z }
+  static func activate(
+    _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ count: Int,
+    _ mean: Float, _ s: Float, _ g: Float, _ b: Float
+  ) {
+    for i in 0..<count {
+      let z = (src[i] - mean) * s * g + b
+      dst[i] = z < 0 ? 0 : z
+    }
+  }
 }
 
 /// A Double buffer shared across the ranges of `Parallel.forEachRange`, which write
