@@ -99,12 +99,8 @@ enum NormReLUPoolKernel {
                       spread.update(repeating: 0, count: w)
                       upstream = UnsafePointer(spread)
                     }
-                    let (xr, hr, zr) = (src + iy * w, xhat + iy * w, gz + iy * w)
-                    for ix in 0..<w {
-                      let normalized = (xr[ix] - mean) * s
-                      hr[ix] = normalized
-                      zr[ix] = normalized * g + b > 0 ? upstream[ix] : 0
-                    }
+                    gateRow(
+                      src + iy * w, upstream, xhat: xhat + iy * w, gz: gz + iy * w, w, mean, s, g, b)
                   }
                   let sumG = Reduction.sum(gz, m)
                   let sumGX = Reduction.dot(gz, xhat, m)
@@ -136,6 +132,36 @@ enum NormReLUPoolKernel {
       NDArray(shape: x.shape, data: data), NDArray(shape: [c], data: gGamma),
       NDArray(shape: [c], data: gBeta)
     )
+  }
+
+  /// One row of the backward: x̂ = (x − μ)·s and gz = upstream where x̂·γ + β > 0, else 0.
+  /// Explicit 8-lane selects: the compiler turns the scalar form into a branch around the
+  /// load, which mispredicts on every other element of a ReLU mask.
+  @inline(__always)
+  static func gateRow(
+    _ x: UnsafePointer<Float>, _ upstream: UnsafePointer<Float>,
+    xhat: UnsafeMutablePointer<Float>, gz: UnsafeMutablePointer<Float>, _ count: Int,
+    _ mean: Float, _ s: Float, _ g: Float, _ b: Float
+  ) {
+    typealias Lanes = SIMD8<Float>
+    let n = Lanes.scalarCount
+    var i = 0
+    while i + n <= count {
+      let xv = UnsafeRawPointer(x + i).loadUnaligned(as: Lanes.self)
+      let uv = UnsafeRawPointer(upstream + i).loadUnaligned(as: Lanes.self)
+      let normalized = (xv - mean) * s
+      let open = normalized * g + b .> 0
+      UnsafeMutableRawPointer(xhat + i).storeBytes(of: normalized, as: Lanes.self)
+      UnsafeMutableRawPointer(gz + i).storeBytes(
+        of: Lanes(repeating: 0).replacing(with: uv, where: open), as: Lanes.self)
+      i += n
+    }
+    while i < count {
+      let normalized = (x[i] - mean) * s
+      xhat[i] = normalized
+      gz[i] = normalized * g + b > 0 ? upstream[i] : 0
+      i += 1
+    }
   }
 
   /// dst[i] = relu(((src[i] − μ)·s)·γ + β), the ReLU propagating NaN as `UnaryKernel`'s;
