@@ -6,6 +6,8 @@ import Testing
 @Suite struct ElementwiseTests {
   static let shapePairs: [([Int], [Int])] = [
     ([2, 3], [2, 3]),
+    // Same shape, 8-lane vector body plus a tail of 5.
+    ([3, 7], [3, 7]),
     ([3, 1], [1, 4]),
     ([2, 3, 4, 5], [1, 3, 1, 1]),
     ([2, 3, 4], [4]),
