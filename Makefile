@@ -33,12 +33,21 @@ test: deps
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
 	$(SWIFT) test -c release --skip-build
 
-## bench: performance figures (SGEMM rate, ConvNet throughput, second-order step).
+## bench: performance figures (SGEMM rate, ConvNet throughput, second-order step, MTT, DC).
+## With PYTORCH=/path/to/venv/bin/python (torch and numpy from PyPI, outside the repo), the
+## PyTorch reference scripts of ../shared/reference run right after, for side-by-side ratios.
+PYTORCH ?=
+REFERENCE ?= ../shared/reference
 bench: deps
 	$(RELEASE) --product ddcal-bench
 	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench convnet second-order
 	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench mtt
 	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench dc
+	@if [ -n "$(PYTORCH)" ]; then \
+	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_convnet_throughput.py 0 4 && \
+	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_mtt.py 20 && \
+	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_dc.py; \
+	else echo "(PYTORCH=<python with torch> adds the PyTorch reference run)"; fi
 
 ## fmnist: the full-data Fashion-MNIST ConvNet-3 run (Examples/fashion-mnist-full.ddc).
 fmnist: deps
