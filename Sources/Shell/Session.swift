@@ -90,6 +90,15 @@ public final class Session {
     return name
   }
 
+  /// `path` as the user should read it: relative to `directory` (the working directory)
+  /// when it lies inside it, so transcripts do not carry one machine's absolute paths.
+  public static func displayPath(
+    _ path: String, relativeTo directory: String = FileManager.default.currentDirectoryPath
+  ) -> String {
+    let base = directory.hasSuffix("/") ? directory : directory + "/"
+    return path.hasPrefix(base) && path.count > base.count ? String(path.dropFirst(base.count)) : path
+  }
+
   /// Where a plot command should write a new figure called `name` ("reliability.png").
   public func figureURL(named name: String) -> URL {
     directory.appendingPathComponent(name)

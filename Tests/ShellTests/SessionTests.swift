@@ -101,5 +101,13 @@ extension ShellTestSuite {
       #expect(first.err.components(separatedBy: "warning: session recording stopped").count == 2)
       #expect(harness.interpreter.environment["y"] != nil)
     }
+
+    @Test func displayPathIsRelativeInsideTheWorkingDirectory() {
+      #expect(Session.displayPath("/w/r/Sessions/a/b.png", relativeTo: "/w/r") == "Sessions/a/b.png")
+      #expect(Session.displayPath("/w/r/Sessions/a/b.png", relativeTo: "/w/r/") == "Sessions/a/b.png")
+      #expect(Session.displayPath("/w/rx/b.png", relativeTo: "/w/r") == "/w/rx/b.png")
+      #expect(Session.displayPath("/tmp/b.png", relativeTo: "/w/r") == "/tmp/b.png")
+      #expect(Session.displayPath("b.png", relativeTo: "/w/r") == "b.png")
+    }
   }
 }

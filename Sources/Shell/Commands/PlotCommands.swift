@@ -223,7 +223,7 @@ public enum PlotCommands: CommandProvider {
       throw args.invalid(args.isGiven("file") ? "file" : "kind", "\(error)")
     }
     if let session { _ = try session.attachFigure(written) }
-    context.output.line("wrote \(written)")
+    context.output.line("wrote \(Session.displayPath(written))")
     return .none
   }
 
