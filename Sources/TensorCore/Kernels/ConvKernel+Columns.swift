@@ -6,18 +6,12 @@ extension ConvKernel {
     _ cols: UnsafeMutablePointer<Float>
   ) {
     let (oh, ow) = (g.outHeight, g.outWidth)
-    let kernelArea = g.kernelHeight * g.kernelWidth
     var dst = cols
     for row in 0..<g.patch {
-      let channel = row / kernelArea
-      let (ky, kx) = (row % kernelArea).quotientAndRemainder(dividingBy: g.kernelWidth)
-      // The valid columns depend on kx only; rows are short (8–32), so no per-row calls.
-      let valid = validColumns(ow, kx, g)
-      let offset = kx - g.padding
+      let tap = ColumnTap(row: row, g)
       for image in 0..<images {
-        let plane = x + ((start + image) * g.inChannels + channel) * g.height * g.width
-        if g.preservesSize {
-          let span = SameSizeSpan(g, ky: ky, kx: kx)
+        let plane = x + tap.planeOffset(image: start + image, g)
+        if let span = tap.span {
           let end = span.to + span.count
           dst.update(repeating: 0, count: span.to)
           (dst + span.to).update(from: plane + span.from, count: span.count)
@@ -27,18 +21,18 @@ extension ConvKernel {
           continue
         }
         for oy in 0..<oh {
-          let iy = oy * g.stride - g.padding + ky
+          let iy = oy * g.stride - g.padding + tap.ky
           if iy < 0 || iy >= g.height {
             for ox in 0..<ow { dst[ox] = 0 }
           } else {
-            let src = plane + iy * g.width + offset
-            for ox in 0..<valid.lowerBound { dst[ox] = 0 }
+            let src = plane + iy * g.width + tap.offset
+            for ox in 0..<tap.valid.lowerBound { dst[ox] = 0 }
             if g.stride == 1 {
-              for ox in valid { dst[ox] = src[ox] }
+              for ox in tap.valid { dst[ox] = src[ox] }
             } else {
-              for ox in valid { dst[ox] = src[ox * g.stride] }
+              for ox in tap.valid { dst[ox] = src[ox * g.stride] }
             }
-            for ox in valid.upperBound..<ow { dst[ox] = 0 }
+            for ox in tap.valid.upperBound..<ow { dst[ox] = 0 }
           }
           dst += ow
         }
@@ -53,19 +47,14 @@ extension ConvKernel {
     _ gx: UnsafeMutablePointer<Float>
   ) {
     let (oh, ow) = (g.outHeight, g.outWidth)
-    let kernelArea = g.kernelHeight * g.kernelWidth
     var src = cols
     for row in 0..<g.patch {
-      let channel = row / kernelArea
-      let (ky, kx) = (row % kernelArea).quotientAndRemainder(dividingBy: g.kernelWidth)
-      let valid = validColumns(ow, kx, g)
-      let offset = kx - g.padding
+      let tap = ColumnTap(row: row, g)
       for image in 0..<images {
-        let plane = gx + ((start + image) * g.inChannels + channel) * g.height * g.width
-        if g.preservesSize {
+        let plane = gx + tap.planeOffset(image: start + image, g)
+        if let span = tap.span {
           // The columns that fall outside the image wrap onto the neighbouring row in the
           // contiguous span; they are zeroed first (cols is scratch) so they add nothing.
-          let span = SameSizeSpan(g, ky: ky, kx: kx)
           span.clearEdges(src, g)
           let (to, from) = (plane + span.from, src + span.to)
           for i in 0..<span.count { to[i] += from[i] }
@@ -73,13 +62,13 @@ extension ConvKernel {
           continue
         }
         for oy in 0..<oh {
-          let iy = oy * g.stride - g.padding + ky
+          let iy = oy * g.stride - g.padding + tap.ky
           if iy >= 0 && iy < g.height {
-            let dst = plane + iy * g.width + offset
+            let dst = plane + iy * g.width + tap.offset
             if g.stride == 1 {
-              for ox in valid { dst[ox] += src[ox] }
+              for ox in tap.valid { dst[ox] += src[ox] }
             } else {
-              for ox in valid { dst[ox * g.stride] += src[ox] }
+              for ox in tap.valid { dst[ox * g.stride] += src[ox] }
             }
           }
           src += ow
@@ -87,15 +76,36 @@ extension ConvKernel {
       }
     }
   }
+}
 
+/// One row (c, ky, kx) of the column matrix and what lowering it needs, computed once per
+/// row rather than per image.
+struct ColumnTap {
+  let channel, ky: Int
+  /// kx − padding: the input column read by output column 0 (stride 1).
+  let offset: Int
   /// The output columns ox whose input column ox·s − p + kx lies inside the image.
-  @inline(__always)
-  static func validColumns(_ ow: Int, _ kx: Int, _ g: ConvGeometry) -> Range<Int> {
+  let valid: Range<Int>
+  /// The contiguous copy of a size-preserving convolution, else nil.
+  let span: SameSizeSpan?
+
+  init(row: Int, _ g: ConvGeometry) {
+    let kernelArea = g.kernelHeight * g.kernelWidth
+    channel = row / kernelArea
+    let kx: Int
+    (ky, kx) = (row % kernelArea).quotientAndRemainder(dividingBy: g.kernelWidth)
+    offset = kx - g.padding
     // ix = ox·s − p + kx ∈ [0, W) ⇔ ox ∈ [ceil((p − kx)/s), floor((W − 1 + p − kx)/s)].
     let low = max(0, (g.padding - kx + g.stride - 1) / g.stride)
-    let highInclusive = (g.width - 1 + g.padding - kx)
-    let high = highInclusive < 0 ? 0 : min(ow, highInclusive / g.stride + 1)
-    return low..<max(low, high)
+    let highInclusive = g.width - 1 + g.padding - kx
+    let high = highInclusive < 0 ? 0 : min(g.outWidth, highInclusive / g.stride + 1)
+    valid = low..<max(low, high)
+    span = g.preservesSize ? SameSizeSpan(g, ky: ky, kx: kx) : nil
+  }
+
+  /// Offset of this row's input plane (image, channel) in an [N, C, H, W] array.
+  func planeOffset(image: Int, _ g: ConvGeometry) -> Int {
+    (image * g.inChannels + channel) * g.height * g.width
   }
 }
 
