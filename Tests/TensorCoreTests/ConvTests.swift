@@ -38,7 +38,23 @@ import Testing
     Case(input: [11, 2, 8, 8], filter: [3, 2, 3, 3], stride: 1, padding: 1),
     // 5×5 outputs, stride 2: blocks of 20 images (20 + 20 + 5).
     Case(input: [45, 2, 10, 10], filter: [2, 2, 3, 3], stride: 2, padding: 1),
+    // Winograd F(2×2, 3×3) (3×3, stride 1, ≥ 16 channels): odd output sizes (half tiles),
+    // no padding, padding 2, a 1×1 output, and 16-tile images in blocks of 16 (16 + 5).
+    Case(input: [2, 16, 7, 9], filter: [16, 16, 3, 3], stride: 1, padding: 1),
+    Case(input: [3, 16, 8, 8], filter: [20, 16, 3, 3], stride: 1, padding: 0),
+    Case(input: [2, 17, 6, 5], filter: [16, 17, 3, 3], stride: 1, padding: 2),
+    Case(input: [2, 16, 1, 1], filter: [16, 16, 3, 3], stride: 1, padding: 1),
+    Case(input: [21, 16, 8, 8], filter: [16, 16, 3, 3], stride: 1, padding: 1),
   ]
+
+  @Test func winogradTakesTheWideThreeByThreeCases() throws {
+    for c in Self.cases {
+      let g = try ConvGeometry(
+        input: c.input, filter: c.filter, stride: c.stride, padding: c.padding)
+      let wide = c.filter[2] == 3 && c.filter[3] == 3 && c.stride == 1 && c.filter[0] >= 16
+      #expect(g.usesWinograd == wide, "\(c)")
+    }
+  }
 
   @Test(arguments: cases)
   func forwardMatchesNaiveLoop(_ c: Case) throws {
@@ -87,8 +103,9 @@ import Testing
     #expect(comparison.passed, "\(c): \(comparison)")
   }
 
-  @Test func resultsDoNotDependOnThreadCount() {
-    let c = Self.cases[9]
+  @Test(arguments: [9, 22])
+  func resultsDoNotDependOnThreadCount(_ index: Int) {
+    let c = Self.cases[index]
     let x = TestInputs.uniform(c.input, seed: 57)
     let w = TestInputs.uniform(c.filter, seed: 58)
     let one = ThreadCount.with(1) { x.conv2d(w, stride: c.stride, padding: c.padding) }
@@ -96,10 +113,12 @@ import Testing
     #expect(one == three)
     let g = TestInputs.uniform(one.shape, seed: 59)
     let gx = {
-      NDArray.conv2dBackwardInput(g, filter: w, inputShape: c.input, stride: 1, padding: 1)
+      NDArray.conv2dBackwardInput(g, filter: w, inputShape: c.input, stride: 1, padding: c.padding)
     }
     #expect(ThreadCount.with(1, gx) == ThreadCount.with(3, gx))
-    let gw = { NDArray.conv2dBackwardFilter(x, g, filterShape: c.filter, stride: 1, padding: 1) }
+    let gw = {
+      NDArray.conv2dBackwardFilter(x, g, filterShape: c.filter, stride: 1, padding: c.padding)
+    }
     #expect(ThreadCount.with(1, gw) == ThreadCount.with(3, gw))
   }
 }

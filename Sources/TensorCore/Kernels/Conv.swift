@@ -12,6 +12,9 @@ public struct ConvGeometry: Sendable, Equatable {
   public var inputShape: [Int] { [batch, inChannels, height, width] }
   public var filterShape: [Int] { [outChannels, inChannels, kernelHeight, kernelWidth] }
   public var outputShape: [Int] { [batch, outChannels, outHeight, outWidth] }
+  /// Whether the kernels compute this convolution by Winograd's F(2×2, 3×3) (3×3, stride 1,
+  /// at least 16 input and output channels) rather than im2col + GEMM.
+  public var usesWinograd: Bool { WinogradKernel.applies(self) }
 
   /// Validates shapes for user input.
   /// - Throws: `ShapeError` when the input is not [N, C, H, W], the filter not [O, C, KH, KW],

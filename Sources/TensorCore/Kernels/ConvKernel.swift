@@ -22,6 +22,7 @@ enum ConvKernel {
 
   /// y = conv(x, w) + b.
   static func forward(_ x: NDArray, _ w: NDArray, bias: NDArray?, _ g: ConvGeometry) -> NDArray {
+    if WinogradKernel.applies(g) { return WinogradKernel.forward(x, w, bias: bias, g) }
     let ohw = g.outHeight * g.outWidth
     let (o, patch) = (g.outChannels, g.patch)
     let bias = bias?.data ?? [Float](repeating: 0, count: o)
@@ -51,6 +52,7 @@ enum ConvKernel {
 
   /// gx = ∂⟨gy, conv(x, w)⟩/∂x: the transposed convolution of gy with w.
   static func backwardInput(_ gy: NDArray, _ w: NDArray, _ g: ConvGeometry) -> NDArray {
+    if WinogradKernel.applies(g) { return WinogradKernel.backwardInput(gy, w, g) }
     let ohw = g.outHeight * g.outWidth
     let (o, patch) = (g.outChannels, g.patch)
     let plane = g.inChannels * g.height * g.width
@@ -73,6 +75,7 @@ enum ConvKernel {
   /// gw = ∂⟨gy, conv(x, w)⟩/∂w, shape [O, C, KH, KW]: per group of blocks a partial sum,
   /// then the groups added in order.
   static func backwardFilter(_ x: NDArray, _ gy: NDArray, _ g: ConvGeometry) -> NDArray {
+    if WinogradKernel.applies(g) { return WinogradKernel.backwardFilter(x, gy, g) }
     let ohw = g.outHeight * g.outWidth
     let (o, patch) = (g.outChannels, g.patch)
     let size = o * patch

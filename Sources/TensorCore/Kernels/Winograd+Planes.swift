@@ -1,0 +1,172 @@
+/// How a convolution's output is cut into 2×2 tiles and its images into blocks.
+struct WinogradTiling {
+  let geometry: ConvGeometry
+  /// Tiles down and across one output plane: ⌈OH/2⌉, ⌈OW/2⌉.
+  let tilesHigh, tilesWide: Int
+  /// The zero-padded input plane the tiles read is (2·tilesHigh + 2) × (2·tilesWide + 2), the
+  /// image at offset (padding, padding): H + 2·padding rows, one more when OH is odd. It is
+  /// kept as its even and its odd columns, `paddedHeight` rows of `halfWidth` each.
+  let paddedHeight, halfWidth: Int
+  let blockImages: Int
+
+  init(_ g: ConvGeometry) {
+    geometry = g
+    tilesHigh = (g.outHeight + 1) / 2
+    tilesWide = (g.outWidth + 1) / 2
+    paddedHeight = 2 * tilesHigh + 2
+    halfWidth = tilesWide + 1
+    blockImages = max(1, min(g.batch, WinogradKernel.targetTiles / (tilesHigh * tilesWide)))
+  }
+
+  var tilesPerImage: Int { tilesHigh * tilesWide }
+  var blockTiles: Int { blockImages * tilesPerImage }
+  var blockCount: Int { (geometry.batch + blockImages - 1) / blockImages }
+  /// Floats between the rows of `WinogradScratch.staging`: one image's tiles and the slack a
+  /// vector load past the last tile may read.
+  var stagingStride: Int { tilesPerImage + WinogradScratch.slack }
+
+  /// The first image of block `index` and its number of images.
+  func block(_ index: Int) -> (start: Int, images: Int) {
+    let start = index * blockImages
+    return (start, min(blockImages, geometry.batch - start))
+  }
+}
+
+/// One worker's buffers. Vector loads may read up to `slack` floats past a row's last tile,
+/// so every buffer carries that much spare; such lanes are never stored.
+struct WinogradScratch {
+  static let slack = 8
+  /// The transformed tiles of a block (the caller's layout).
+  let floats: UnsafeMutablePointer<Float>
+  /// One padded input plane split by column parity: even[y·halfWidth + k] is column 2k.
+  /// For the forward transform the border is zeroed here and never written, the interior
+  /// overwritten per plane; the input adjoint clears and accumulates the whole plane.
+  let even, odd: UnsafeMutablePointer<Float>
+  /// 16 rows of `stagingStride` floats: one plane's tile values, a row per tile element.
+  let staging: UnsafeMutablePointer<Float>
+
+  init(floats count: Int, _ t: WinogradTiling) {
+    let plane = t.paddedHeight * t.halfWidth + Self.slack
+    floats = .allocate(capacity: count + Self.slack)
+    even = .allocate(capacity: plane)
+    odd = .allocate(capacity: plane)
+    staging = .allocate(capacity: 16 * t.stagingStride)
+    floats.initialize(repeating: 0, count: count + Self.slack)
+    even.initialize(repeating: 0, count: plane)
+    odd.initialize(repeating: 0, count: plane)
+    staging.initialize(repeating: 0, count: 16 * t.stagingStride)
+  }
+
+  func deallocate() {
+    floats.deallocate()
+    even.deallocate()
+    odd.deallocate()
+    staging.deallocate()
+  }
+
+  /// Writes the image plane `x` ([H, W]) into the interior of `even`/`odd`.
+  func split(_ x: UnsafePointer<Float>, _ t: WinogradTiling) {
+    let g = t.geometry
+    forEachColumn(t) { y, x0, k0 in
+      let (src, e, o) = (
+        x + y * g.width, even + (y + g.padding) * t.halfWidth, odd + (y + g.padding) * t.halfWidth
+      )
+      var (ix, k) = (x0, k0)
+      while ix + 1 < g.width {
+        e[k] = src[ix]
+        o[k] = src[ix + 1]
+        (ix, k) = (ix + 2, k + 1)
+      }
+      if ix < g.width { e[k] = src[ix] }
+    } odd: { y, x0, k0 in
+      (odd + (y + g.padding) * t.halfWidth + k0).pointee = x[y * g.width + x0]
+    }
+  }
+
+  /// Copies the interior of `even`/`odd` to the image plane `gx` ([H, W]).
+  func merge(_ t: WinogradTiling, into gx: UnsafeMutablePointer<Float>) {
+    let g = t.geometry
+    forEachColumn(t) { y, x0, k0 in
+      let (dst, e, o) = (
+        gx + y * g.width, even + (y + g.padding) * t.halfWidth, odd + (y + g.padding) * t.halfWidth
+      )
+      var (ix, k) = (x0, k0)
+      while ix + 1 < g.width {
+        dst[ix] = e[k]
+        dst[ix + 1] = o[k]
+        (ix, k) = (ix + 2, k + 1)
+      }
+      if ix < g.width { dst[ix] = e[k] }
+    } odd: { y, x0, k0 in
+      gx[y * g.width + x0] = (odd + (y + g.padding) * t.halfWidth + k0).pointee
+    }
+  }
+
+  /// For each image row y: `odd(y, 0, k)` for the first column when the padding is odd (it
+  /// lands in an odd padded column, at `odd[k]`), then `pairs(y, x0, k0)` from the first
+  /// column x0 whose padded column 2·k0 is even.
+  private func forEachColumn(
+    _ t: WinogradTiling, _ pairs: (_ y: Int, _ x0: Int, _ k0: Int) -> Void,
+    odd single: (_ y: Int, _ x0: Int, _ k0: Int) -> Void
+  ) {
+    let g = t.geometry
+    let first = g.padding % 2
+    for y in 0..<g.height {
+      if first == 1 && g.width > 0 { single(y, 0, g.padding / 2) }
+      pairs(y, first, (first + g.padding) / 2)
+    }
+  }
+
+  /// Zeroes `even` and `odd`.
+  func clearPlanes(_ t: WinogradTiling) {
+    even.update(repeating: 0, count: t.paddedHeight * t.halfWidth)
+    odd.update(repeating: 0, count: t.paddedHeight * t.halfWidth)
+  }
+}
+
+extension WinogradKernel {
+  /// The 2×2 tiles of the output-gradient plane `gy` ([OH, OW]) as four staging rows
+  /// (a0, b0, a1, b1) = (gy[2ty, 2tx], gy[2ty, 2tx+1], gy[2ty+1, 2tx], gy[2ty+1, 2tx+1]),
+  /// zero past an odd edge.
+  static func gatherQuads(
+    _ gy: UnsafePointer<Float>, _ t: WinogradTiling, _ scratch: WinogradScratch
+  ) {
+    let (oh, ow) = (t.geometry.outHeight, t.geometry.outWidth)
+    let zs = t.stagingStride
+    let q = scratch.staging
+    for ty in 0..<t.tilesHigh {
+      let top = gy + 2 * ty * ow
+      let bottom = 2 * ty + 1 < oh ? top + ow : nil
+      for tx in 0..<t.tilesWide {
+        let (i, x) = (ty * t.tilesWide + tx, 2 * tx)
+        let right = x + 1 < ow
+        q[i] = top[x]
+        q[zs + i] = right ? top[x + 1] : 0
+        q[2 * zs + i] = bottom?[x] ?? 0
+        q[3 * zs + i] = right ? bottom?[x + 1] ?? 0 : 0
+      }
+    }
+  }
+
+  /// The inverse of `gatherQuads`: writes the staging rows (y00, y01, y10, y11) to the
+  /// output plane `y` ([OH, OW]), dropping values past an odd edge.
+  static func scatterQuads(
+    _ q: UnsafePointer<Float>, _ t: WinogradTiling, into y: UnsafeMutablePointer<Float>
+  ) {
+    let (oh, ow) = (t.geometry.outHeight, t.geometry.outWidth)
+    let zs = t.stagingStride
+    for ty in 0..<t.tilesHigh {
+      let top = y + 2 * ty * ow
+      let bottom = 2 * ty + 1 < oh ? top + ow : nil
+      for tx in 0..<t.tilesWide {
+        let (i, x) = (ty * t.tilesWide + tx, 2 * tx)
+        top[x] = q[i]
+        bottom?[x] = q[2 * zs + i]
+        if x + 1 < ow {
+          top[x + 1] = q[zs + i]
+          bottom?[x + 1] = q[3 * zs + i]
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,150 @@
+/// 3×3, stride-1 convolutions by Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray,
+/// "Fast Algorithms for Convolutional Neural Networks", CVPR 2016): each 2×2 output tile is
+/// Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A for its 4×4 input tile d, so per tile and channel pair the
+/// 36 multiply-adds of a direct convolution become 16. Summed over input channels the
+/// elementwise products are 16 GEMMs, one per tile position p:
+///   M[p] [O, T] = U[p] [O, C] · V[p] [C, T],   U = G g Gᵀ,  V = Bᵀ d B.
+/// The two adjoints follow from linearity in U and V, with dM = A dY Aᵀ:
+///   dV[p] = U[p]ᵀ · dM[p]  then  dd = B dV Bᵀ (tiles overlap by 2, so dd is scatter-added),
+///   dU[p] = Σ_T dM[p] · V[p]ᵀ  then  dg = Gᵀ dU G.
+/// Blocks of whole images (≈ `targetTiles` tiles) run on the workers, each with its own
+/// scratch and single-threaded GEMMs; blocks depend only on the geometry, so results do not
+/// depend on the thread count.
+enum WinogradKernel {
+  /// Tiles per block: the block's V and M (16 · C · T floats each) stay in the shared cache.
+  static let targetTiles = 256
+  /// Convolutions with fewer channels stay with im2col: the GEMMs' inner dimension would be
+  /// too short to pay for the transforms.
+  static let minChannels = 16
+
+  /// Whether `g` is a convolution this kernel computes.
+  static func applies(_ g: ConvGeometry) -> Bool {
+    g.kernelHeight == 3 && g.kernelWidth == 3 && g.stride == 1
+      && min(g.inChannels, g.outChannels) >= minChannels
+  }
+
+  /// y = conv(x, w) + b.
+  static func forward(_ x: NDArray, _ w: NDArray, bias: NDArray?, _ g: ConvGeometry) -> NDArray {
+    let t = WinogradTiling(g)
+    let (c, o) = (g.inChannels, g.outChannels)
+    let u = filterTransform(w, g)
+    let bias = bias?.data ?? [Float](repeating: 0, count: o)
+    let data = makeArray(count: Shape.count(g.outputShape)) { out in
+      let y = SharedPointer(out.baseAddress!)
+      withConstPointers(x.data, u, bias) { px, pu, pb in
+        forEachBlock(t, scratch: 16 * (c + o) * t.blockTiles) { start, images, scratch in
+          let tiles = images * t.tilesPerImage
+          let (v, m) = (scratch.floats, scratch.floats + 16 * c * t.blockTiles)
+          inputTransform(px.base, t, start, images, scratch, into: v)
+          for p in 0..<16 {
+            Gemm.call(
+              false, false, o, tiles, c, 1, pu.base + p * o * c, c, v + p * c * tiles, tiles,
+              0, m + p * o * tiles, tiles)
+          }
+          outputTransform(m, t, start, images, scratch, bias: pb.base, into: y.base)
+        }
+      }
+    }
+    return NDArray(shape: g.outputShape, data: data)
+  }
+
+  /// gx = ∂⟨gy, conv(x, w)⟩/∂x.
+  static func backwardInput(_ gy: NDArray, _ w: NDArray, _ g: ConvGeometry) -> NDArray {
+    let t = WinogradTiling(g)
+    let (c, o) = (g.inChannels, g.outChannels)
+    let u = filterTransform(w, g)
+    let data = makeArray(count: Shape.count(g.inputShape)) { out in
+      let gx = SharedPointer(out.baseAddress!)
+      withConstPointers(gy.data, u, []) { pg, pu, _ in
+        forEachBlock(t, scratch: 16 * (c + o) * t.blockTiles) { start, images, scratch in
+          let tiles = images * t.tilesPerImage
+          let (dm, dv) = (scratch.floats, scratch.floats + 16 * o * t.blockTiles)
+          gradientTransform(pg.base, t, start, images, scratch, into: dm)
+          for p in 0..<16 {
+            Gemm.call(
+              true, false, c, tiles, o, 1, pu.base + p * o * c, c, dm + p * o * tiles, tiles,
+              0, dv + p * c * tiles, tiles)
+          }
+          inputAdjoint(dv, t, start, images, scratch, into: gx.base)
+        }
+      }
+    }
+    return NDArray(shape: g.inputShape, data: data)
+  }
+
+  /// gw = ∂⟨gy, conv(x, w)⟩/∂w, shape [O, C, 3, 3]: dU summed per group of blocks, the
+  /// groups added in order, then dg = Gᵀ dU G.
+  static func backwardFilter(_ x: NDArray, _ gy: NDArray, _ g: ConvGeometry) -> NDArray {
+    let t = WinogradTiling(g)
+    let (c, o) = (g.inChannels, g.outChannels)
+    let size = 16 * o * c
+    let groups = min(t.blockCount, ConvKernel.filterGroups)
+    var partials = [Float](repeating: 0, count: groups * size)
+    partials.withUnsafeMutableBufferPointer { pp in
+      let partial = SharedPointer(pp.baseAddress!)
+      withConstPointers(x.data, gy.data, []) { px, pg, _ in
+        let cost = 16 * o * c * t.blockTiles
+        Parallel.forEachRange(groups, costPerItem: cost * t.blockCount / groups) { range in
+          let scratch = WinogradScratch(floats: 16 * (c + o) * t.blockTiles, t)
+          defer { scratch.deallocate() }
+          for group in range {
+            let blocks = (group * t.blockCount / groups)..<((group + 1) * t.blockCount / groups)
+            for block in blocks {
+              let (start, images) = t.block(block)
+              let tiles = images * t.tilesPerImage
+              let (v, dm) = (scratch.floats, scratch.floats + 16 * c * t.blockTiles)
+              inputTransform(px.base, t, start, images, scratch, into: v)
+              gradientTransform(pg.base, t, start, images, scratch, into: dm)
+              for p in 0..<16 {
+                Gemm.call(
+                  false, true, o, c, tiles, 1, dm + p * o * tiles, tiles, v + p * c * tiles, tiles,
+                  block == blocks.lowerBound ? 0 : 1, partial.base + group * size + p * o * c, c)
+              }
+            }
+          }
+        }
+      }
+      for group in 1..<max(1, groups) {
+        let src = pp.baseAddress! + group * size
+        for i in 0..<size { pp[i] += src[i] }
+      }
+    }
+    return NDArray(shape: g.filterShape, data: filterAdjoint(partials, g))
+  }
+
+  /// Runs `body(start, images, scratch)` for every block of images, the blocks split over
+  /// the workers; each worker owns a `WinogradScratch` with `scratch` floats.
+  private static func forEachBlock(
+    _ t: WinogradTiling, scratch: Int,
+    _ body: (_ start: Int, _ images: Int, _ scratch: WinogradScratch) -> Void
+  ) {
+    let g = t.geometry
+    let cost = 16 * t.blockTiles * g.inChannels * g.outChannels
+    Parallel.forEachRange(t.blockCount, costPerItem: cost) { blocks in
+      let buffers = WinogradScratch(floats: scratch, t)
+      defer { buffers.deallocate() }
+      for block in blocks {
+        let (start, images) = t.block(block)
+        body(start, images, buffers)
+      }
+    }
+  }
+
+  private static func withConstPointers<R>(
+    _ a: [Float], _ b: [Float], _ c: [Float],
+    _ body: (SharedConstPointer, SharedConstPointer, SharedConstPointer) -> R
+  ) -> R {
+    a.withUnsafeBufferPointer { pa in
+      b.withUnsafeBufferPointer { pb in
+        c.withUnsafeBufferPointer { pc in
+          // An empty array's base address may be nil; such a pointer is never read.
+          let empty = UnsafePointer<Float>(bitPattern: MemoryLayout<Float>.alignment)!
+          return body(
+            SharedConstPointer(pa.baseAddress ?? empty),
+            SharedConstPointer(pb.baseAddress ?? empty),
+            SharedConstPointer(pc.baseAddress ?? empty))
+        }
+      }
+    }
+  }
+}
