@@ -39,7 +39,7 @@ import Testing
     // 5×5 outputs, stride 2: blocks of 20 images (20 + 20 + 5).
     Case(input: [45, 2, 10, 10], filter: [2, 2, 3, 3], stride: 2, padding: 1),
     // Winograd F(2×2, 3×3) (3×3, stride 1, ≥ 16 channels): odd output sizes (half tiles),
-    // no padding, padding 2, a 1×1 output, and 16-tile images in blocks of 16 (16 + 5).
+    // no padding, padding 2, a 1×1 output, and 21 images of 16 tiles in 4 blocks (5, 5, 5, 6).
     Case(input: [2, 16, 7, 9], filter: [16, 16, 3, 3], stride: 1, padding: 1),
     Case(input: [3, 16, 8, 8], filter: [20, 16, 3, 3], stride: 1, padding: 0),
     Case(input: [2, 17, 6, 5], filter: [16, 17, 3, 3], stride: 1, padding: 2),

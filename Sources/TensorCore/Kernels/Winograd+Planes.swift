@@ -7,7 +7,9 @@ struct WinogradTiling {
   /// image at offset (padding, padding): H + 2·padding rows, one more when OH is odd. It is
   /// kept as its even and its odd columns, `paddedHeight` rows of `halfWidth` each.
   let paddedHeight, halfWidth: Int
-  let blockImages: Int
+  /// Blocks of images: enough for ≈ `targetTiles` tiles each, rounded up to a multiple of 4
+  /// so that 2 or 4 workers get equal shares, with the images spread evenly over them.
+  let blockCount: Int
 
   init(_ g: ConvGeometry) {
     geometry = g
@@ -15,20 +17,23 @@ struct WinogradTiling {
     tilesWide = (g.outWidth + 1) / 2
     paddedHeight = 2 * tilesHigh + 2
     halfWidth = tilesWide + 1
-    blockImages = max(1, min(g.batch, WinogradKernel.targetTiles / (tilesHigh * tilesWide)))
+    let tiles = g.batch * tilesHigh * tilesWide
+    let needed = max(1, (tiles + WinogradKernel.targetTiles - 1) / WinogradKernel.targetTiles)
+    blockCount = max(1, min(g.batch, (needed + 3) / 4 * 4))
   }
 
   var tilesPerImage: Int { tilesHigh * tilesWide }
+  /// Images in the largest block.
+  var blockImages: Int { (geometry.batch + blockCount - 1) / blockCount }
   var blockTiles: Int { blockImages * tilesPerImage }
-  var blockCount: Int { (geometry.batch + blockImages - 1) / blockImages }
   /// Floats between the rows of `WinogradScratch.staging`: one image's tiles and the slack a
   /// vector load past the last tile may read.
   var stagingStride: Int { tilesPerImage + WinogradScratch.slack }
 
   /// The first image of block `index` and its number of images.
   func block(_ index: Int) -> (start: Int, images: Int) {
-    let start = index * blockImages
-    return (start, min(blockImages, geometry.batch - start))
+    let start = index * geometry.batch / blockCount
+    return (start, (index + 1) * geometry.batch / blockCount - start)
   }
 }
 
