@@ -48,9 +48,9 @@ extension Tensor {
   /// x [N, C, H, W] and γ, β [C], with 2×2 average pooling when `pool` (SPEC §1).
   ///
   /// Forward and first-order backward are one kernel pass each (see `NormReLUPoolKernel`).
-  /// When the backward itself is recorded (second order), it is written in Tensor ops over a
-  /// recomputed x̂ and s — the adjoint of the unfused composite, so higher derivatives are
-  /// those of `instanceStandardized` → affine → `relu` → `avgPool2d`.
+  /// When the backward itself is recorded (second order), its three outputs are graph nodes
+  /// of (gy, x, γ) whose adjoints are again fused kernels; a third derivative falls back to
+  /// the unfused composite's adjoint in Tensor ops, so every order is exact.
   public func instanceNormReLUPool(gamma: Tensor, beta: Tensor, pool: Bool, eps: Float = 1e-5)
     -> Tensor
   {
@@ -58,24 +58,64 @@ extension Tensor {
     let (out, mean, inverseStd) = value.instanceNormReLUPool(
       gamma: gamma.value, beta: beta.value, pool: pool, eps: eps)
     return Tensor.record(out, parents: [x, gamma, beta], op: "instanceNormReLUPool") { g, _ in
-      if !GradMode.isEnabled {
-        let (gx, gGamma, gBeta) = NDArray.instanceNormReLUPoolBackward(
-          g.value, x: x.value, gamma: gamma.value, beta: beta.value, mean: mean,
-          inverseStd: inverseStd, pool: pool)
-        return [Tensor(gx), Tensor(gGamma), Tensor(gBeta)]
+      let (gx, gGamma, gBeta) = NDArray.instanceNormReLUPoolBackward(
+        g.value, x: x.value, gamma: gamma.value, beta: beta.value, mean: mean,
+        inverseStd: inverseStd, pool: pool)
+      if !GradMode.isEnabled { return [Tensor(gx), Tensor(gGamma), Tensor(gBeta)] }
+      let block = NormReLUPoolBlock(
+        x: x, gamma: gamma, beta: beta, pool: pool, eps: eps, mean: mean, inverseStd: inverseStd)
+      return zip([gx, gGamma, gBeta], 0...).map { value, output in
+        Tensor.record(value, parents: [g, x, gamma], op: "instanceNormReLUPoolBackward") { u, _ in
+          block.adjoint(of: output, u, upstream: g)
+        }
       }
-      let c = x.shape[1]
-      let (xhat, s) = x.instanceStandardizedWithScale(eps: eps)
-      let gammaC = gamma.reshaped([1, c, 1, 1])
-      // The ReLU's gate: its input z, a constant (its derivative is zero almost everywhere).
-      let z = Tensor(xhat.value * gammaC.value + beta.value.reshaped([1, c, 1, 1]))
-      let upstream = pool ? Tensor.avgPool2dBackward(g, inputShape: x.shape, kernel: 2, stride: 2) : g
-      let gz = upstream.gated(by: z)
-      return [
-        Tensor.standardizeAdjoint(gz * gammaC, normalized: xhat, inverseStd: s),
-        (gz * xhat).sum(axes: [0, 2, 3]),
-        gz.sum(axes: [0, 2, 3]),
-      ]
     }
+  }
+}
+
+/// One `instanceNormReLUPool` call, for the adjoints of its recorded backward.
+private struct NormReLUPoolBlock {
+  let x, gamma, beta: Tensor
+  let pool: Bool
+  let eps: Float
+  let mean, inverseStd: [Float]
+
+  /// Gradients (gy, x, γ) of ⟨u, output⟩ for output 0, 1, 2 = ∂x, ∂γ, ∂β of the backward.
+  func adjoint(of output: Int, _ u: Tensor, upstream g: Tensor) -> [Tensor?] {
+    if GradMode.isEnabled {
+      // Third order: differentiate the composite adjoint. It is built on identity proxies of
+      // gy, x and γ so the gradients are partial ones (gy itself depends on x); the pass
+      // also walks the graph behind them, wasted but rare.
+      let proxies = [g, x, gamma].map { t in
+        Tensor.record(t.value, parents: [t], op: "identity") { gradient, _ in [gradient] }
+      }
+      let composite = NormReLUPoolBlock(
+        x: proxies[1], gamma: proxies[2], beta: beta, pool: pool, eps: eps, mean: mean,
+        inverseStd: inverseStd
+      ).compositeBackward(proxies[0])[output]
+      return gradients(of: composite, wrt: proxies, seed: u, createGraph: true)
+    }
+    let (dg, dx, dGamma) = NDArray.instanceNormReLUPoolBackwardAdjoint(
+      x: output == 0 ? u.value : nil, gamma: output == 1 ? u.value : nil,
+      beta: output == 2 ? u.value : nil, gy: g.value, input: x.value, gamma: gamma.value,
+      beta: beta.value, mean: mean, inverseStd: inverseStd, pool: pool)
+    return [Tensor(dg), dx.map { Tensor($0) }, dGamma.map { Tensor($0) }]
+  }
+
+  /// The backward (∂x, ∂γ, ∂β) as the unfused composite's adjoint in Tensor ops over a
+  /// recomputed x̂ and s.
+  func compositeBackward(_ g: Tensor) -> [Tensor] {
+    let c = x.shape[1]
+    let (xhat, s) = x.instanceStandardizedWithScale(eps: eps)
+    let gammaC = gamma.reshaped([1, c, 1, 1])
+    // The ReLU's gate: its input z, a constant (its derivative is zero almost everywhere).
+    let z = Tensor(xhat.value * gammaC.value + beta.value.reshaped([1, c, 1, 1]))
+    let upstream = pool ? Tensor.avgPool2dBackward(g, inputShape: x.shape, kernel: 2, stride: 2) : g
+    let gz = upstream.gated(by: z)
+    return [
+      Tensor.standardizeAdjoint(gz * gammaC, normalized: xhat, inverseStd: s),
+      (gz * xhat).sum(axes: [0, 2, 3]),
+      gz.sum(axes: [0, 2, 3]),
+    ]
   }
 }

@@ -73,6 +73,28 @@ struct NormReLUPoolTests {
     }
   }
 
+  /// Third order goes through the composite fallback of the recorded backward's adjoint.
+  @Test func thirdOrderEqualsComposite() {
+    let xs = Self.inputs([2, 3, 4, 4])
+    let (v, w) = (
+      TestInputs.uniform([2, 3, 4, 4], seed: 150), TestInputs.uniform([2, 3, 4, 4], seed: 151)
+    )
+    func third(_ f: (Tensor, Tensor, Tensor, Bool) -> Tensor) -> [NDArray] {
+      let leaves = xs.map { Tensor($0, requiresGrad: true) }
+      let y = f(leaves[0], leaves[1], leaves[2], true)
+      let loss = (y.tanh() * Tensor(TestInputs.uniform(y.shape, seed: 152))).sum()
+      let first = gradients(of: loss, wrt: [leaves[0]], createGraph: true)[0]
+      let second = gradients(of: (first * Tensor(v)).sum(), wrt: [leaves[0]], createGraph: true)[0]
+      return gradients(of: (second * Tensor(w)).sum(), wrt: leaves).map(\.value)
+    }
+    for (name, (a, b)) in zip(
+      ["x", "gamma", "beta"], zip(third(Self.fused), third(Self.composite)))
+    {
+      let comparison = Approx.compare(a, b, rtol: 1e-3, atol: 1e-4)
+      #expect(comparison.passed, "third-order ∂\(name): \(comparison)")
+    }
+  }
+
   /// Kink-free inputs for finite differences: β = ±2 puts every ReLU input of a channel on
   /// one side (|γ·x̂| < 2), so channel 1 passes everything and channel 2 nothing.
   static func smoothInputs(_ shape: [Int]) -> [NDArray] {
@@ -91,7 +113,9 @@ struct NormReLUPoolTests {
   }
 
   @Test func hessianVectorFiniteDifferences() {
-    expectHessianVector("tanh head on instanceNormReLUPool", inputs: Self.smoothInputs([2, 2, 4, 4])) {
+    expectHessianVector(
+      "tanh head on instanceNormReLUPool", inputs: Self.smoothInputs([2, 2, 4, 4])
+    ) {
       HessianVectorTests.tanhHead(Self.fused($0[0], $0[1], $0[2], pool: true), seed: 149)
     }
   }

@@ -55,7 +55,9 @@ enum NormReLUPoolKernel {
         }
       }
     }
-    return (NDArray(shape: [n, c, oh, ow], data: data), Statistics(mean: means, inverseStd: scales))
+    return (
+      NDArray(shape: [n, c, oh, ow], data: data), Statistics(mean: means, inverseStd: scales)
+    )
   }
 
   /// The gradients (x, γ, β) of ⟨gy, forward(x)⟩ given the forward's statistics. Per plane,
@@ -100,7 +102,8 @@ enum NormReLUPoolKernel {
                       upstream = UnsafePointer(spread)
                     }
                     gateRow(
-                      src + iy * w, upstream, xhat: xhat + iy * w, gz: gz + iy * w, w, mean, s, g, b)
+                      src + iy * w, upstream, xhat: xhat + iy * w, gz: gz + iy * w, w, mean, s, g, b
+                    )
                   }
                   let sumG = Reduction.sum(gz, m)
                   let sumGX = Reduction.dot(gz, xhat, m)
@@ -192,9 +195,11 @@ extension NDArray {
   public func instanceNormReLUPool(gamma: NDArray, beta: NDArray, pool: Bool, eps: Float)
     -> (output: NDArray, mean: [Float], inverseStd: [Float])
   {
-    precondition(rank == 4 && gamma.shape == [shape[1]] && beta.shape == [shape[1]],
+    precondition(
+      rank == 4 && gamma.shape == [shape[1]] && beta.shape == [shape[1]],
       "instanceNormReLUPool: x \(shape), gamma \(gamma.shape), beta \(beta.shape)")
-    let (y, stats) = NormReLUPoolKernel.forward(self, gamma: gamma, beta: beta, pool: pool, eps: eps)
+    let (y, stats) = NormReLUPoolKernel.forward(
+      self, gamma: gamma, beta: beta, pool: pool, eps: eps)
     return (y, stats.mean, stats.inverseStd)
   }
 
@@ -206,5 +211,17 @@ extension NDArray {
     NormReLUPoolKernel.backward(
       gy, x: x, gamma: gamma, beta: beta,
       statistics: .init(mean: mean, inverseStd: inverseStd), pool: pool)
+  }
+
+  /// The gradients (gy, x, γ) of ⟨(ux, uγ, uβ), instanceNormReLUPoolBackward(gy, …)⟩: the
+  /// adjoint of the backward, for second-order gradients (see
+  /// `NormReLUPoolKernel.backwardAdjoint`). x's and γ's are nil when nothing reaches them.
+  public static func instanceNormReLUPoolBackwardAdjoint(
+    x ux: NDArray?, gamma uGamma: NDArray?, beta uBeta: NDArray?, gy: NDArray, input x: NDArray,
+    gamma: NDArray, beta: NDArray, mean: [Float], inverseStd: [Float], pool: Bool
+  ) -> (gy: NDArray, x: NDArray?, gamma: NDArray?) {
+    NormReLUPoolKernel.backwardAdjoint(
+      .init(x: ux, gamma: uGamma?.data, beta: uBeta?.data), gy: gy, x: x, gamma: gamma,
+      beta: beta, statistics: .init(mean: mean, inverseStd: inverseStd), pool: pool)
   }
 }

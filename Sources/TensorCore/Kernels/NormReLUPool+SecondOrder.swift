@@ -1,0 +1,184 @@
+/// The adjoint of `NormReLUPoolKernel.backward`, for second-order gradients (DC's gradient
+/// matching, MTT's student steps) without the dozen element-wise passes of the unfused
+/// composite's adjoint.
+///
+/// Per plane (m = H·W elements, means over the plane written ⟨·⟩), the backward maps the
+/// upstream gy to gz = mask ⊙ spread(gy) (spread: the pooled gradient over its 2×2 window, /4),
+/// h = γ·gz and
+///   ∂x = s·P(h),  ∂γ = Σ gz ⊙ x̂,  ∂β = Σ gz,   with P(w) = w − ⟨w⟩ − x̂·⟨w ⊙ x̂⟩.
+/// The ReLU mask is piecewise constant, so only x̂ and s = (σ² + ε)^(−½) carry x: with
+/// ∂x̂/∂x = s·P and ∂s/∂x = −s²·x̂/m, the cotangents (u, u_γ, u_β) of (∂x, ∂γ, ∂β) give
+///   ∂gz = γ·s·P(u) + u_γ·x̂ + u_β,   ∂gy = spreadᵀ(mask ⊙ ∂gz),
+///   ∂x = (s²/m)·[−(K − A·B/m)·x̂ − B·P(u) − A·P(h)] + u_γ·s·P(gz),
+///   ∂γ = Σ s·P(u) ⊙ gz,
+/// where K = Σ u⊙h − (Σ u)(Σ h)/m, A = Σ u⊙x̂, B = Σ h⊙x̂ (P is symmetric, so P(u) is also
+/// the adjoint of h ↦ P(h)).
+extension NormReLUPoolKernel {
+  /// Cotangents of the backward's outputs: u for ∂x ([N, C, H, W]), u_γ and u_β for ∂γ, ∂β
+  /// ([C]); nil where that output is unused.
+  struct Cotangents {
+    var x: NDArray?
+    var gamma: [Float]?
+    var beta: [Float]?
+  }
+
+  /// (∂gy, ∂x, ∂γ) of ⟨cotangents, backward(gy, x, γ, β)⟩; ∂x and ∂γ are nil when no
+  /// cotangent reaches them (only u_β given, or no u).
+  static func backwardAdjoint(
+    _ u: Cotangents, gy: NDArray, x: NDArray, gamma: NDArray, beta: NDArray,
+    statistics: Statistics, pool: Bool
+  ) -> (gy: NDArray, x: NDArray?, gamma: NDArray?) {
+    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (oh, ow) = pool ? (h / 2, w / 2) : (h, w)
+    let m = h * w
+    let wantsX = u.x != nil || u.gamma != nil
+    var dx = wantsX ? [Float](repeating: 0, count: x.count) : []
+    var gammaParts = [Double](repeating: 0, count: n * c)
+    var dgy = [Float](repeating: 0, count: n * c * oh * ow)
+    let ux = u.x?.data ?? []
+    withPointers(x.data, gy.data, ux) { px, pg, pu in
+      dx.withUnsafeMutableBufferPointer { pdx in
+        dgy.withUnsafeMutableBufferPointer { pdg in
+          gammaParts.withUnsafeMutableBufferPointer { pparts in
+            let out = AdjointOutputs(
+              x: SharedPointer(pdx.baseAddress ?? pdg.baseAddress!),
+              gy: SharedPointer(pdg.baseAddress!), gamma: SharedDoubles(pparts.baseAddress!))
+            Parallel.forEachRange(n * c, costPerItem: 12 * m) { planes in
+              let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * m + w)
+              defer { scratch.deallocate() }
+              for plane in planes {
+                let channel = plane % c
+                let p = PlaneAdjoint(
+                  m: m, h: h, w: w, pool: pool, mean: statistics.mean[plane],
+                  s: statistics.inverseStd[plane], gamma: gamma.data[channel],
+                  beta: beta.data[channel], uGamma: u.gamma?[channel] ?? 0,
+                  uBeta: u.beta?[channel] ?? 0, wantsX: wantsX)
+                p.run(
+                  x: px + plane * m, gy: pg + plane * oh * ow,
+                  u: u.x == nil ? nil : pu + plane * m, scratch: scratch, plane: plane, out)
+              }
+            }
+          }
+        }
+      }
+    }
+    var dGamma: NDArray?
+    if u.x != nil {
+      var sums = [Float](repeating: 0, count: c)
+      for channel in 0..<c {
+        var total = 0.0
+        for image in 0..<n { total += gammaParts[image * c + channel] }
+        sums[channel] = Float(total)
+      }
+      dGamma = NDArray(shape: [c], data: sums)
+    }
+    return (
+      NDArray(shape: [n, c, oh, ow], data: dgy), wantsX ? NDArray(shape: x.shape, data: dx) : nil,
+      dGamma
+    )
+  }
+
+  private static func withPointers<R>(
+    _ a: [Float], _ b: [Float], _ c: [Float],
+    _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) -> R
+  ) -> R {
+    a.withUnsafeBufferPointer { pa in
+      b.withUnsafeBufferPointer { pb in
+        c.withUnsafeBufferPointer { pc in
+          // An empty array's base address may be nil; such a pointer is never read.
+          let empty = UnsafePointer<Float>(bitPattern: MemoryLayout<Float>.alignment)!
+          return body(pa.baseAddress ?? empty, pb.baseAddress ?? empty, pc.baseAddress ?? empty)
+        }
+      }
+    }
+  }
+}
+
+/// Where the planes of `backwardAdjoint` write: ∂x and ∂gy per plane, ∂γ as one Double
+/// partial per plane (summed over images in order afterwards).
+struct AdjointOutputs: @unchecked Sendable {
+  let x: SharedPointer
+  let gy: SharedPointer
+  let gamma: SharedDoubles
+}
+
+/// One plane of `NormReLUPoolKernel.backwardAdjoint`.
+struct PlaneAdjoint {
+  let m, h, w: Int
+  let pool: Bool
+  let mean, s, gamma, beta, uGamma, uBeta: Float
+  let wantsX: Bool
+
+  /// Pass 1 rebuilds x̂ and gz (as the backward) and the plane sums; pass 2 writes ∂x, ∂gy
+  /// and the plane's ∂γ partial.
+  func run(
+    x: UnsafePointer<Float>, gy: UnsafePointer<Float>, u: UnsafePointer<Float>?,
+    scratch: UnsafeMutablePointer<Float>, plane: Int, _ out: AdjointOutputs
+  ) {
+    let (oh, ow) = pool ? (h / 2, w / 2) : (h, w)
+    let (gz, xhat, dgz, spread) = (scratch, scratch + m, scratch + 2 * m, scratch + 3 * m)
+    for iy in 0..<h {
+      let upstream: UnsafePointer<Float>
+      if !pool {
+        upstream = gy + iy * w
+      } else if iy / 2 < oh {
+        let pooled = gy + (iy / 2) * ow
+        for ix in 0..<(2 * ow) { spread[ix] = pooled[ix >> 1] * 0.25 }
+        for ix in (2 * ow)..<w { spread[ix] = 0 }
+        upstream = UnsafePointer(spread)
+      } else {
+        spread.update(repeating: 0, count: w)
+        upstream = UnsafePointer(spread)
+      }
+      NormReLUPoolKernel.gateRow(
+        x + iy * w, upstream, xhat: xhat + iy * w, gz: gz + iy * w, w, mean, s, gamma, beta)
+    }
+    let md = Double(m)
+    let sumGz = Reduction.sum(gz, m)
+    let sumGzX = Reduction.dot(gz, xhat, m)
+    // P(gz) = gz − a₀ − x̂·a₁.
+    let (a0, a1) = (Float(sumGz / md), Float(sumGzX / md))
+    var (pu0, pu1, cx, cu, ch) = (Float(0), Float(0), Float(0), Float(0), Float(0))
+    if let u {
+      let sumU = Reduction.sum(u, m)
+      let sumUX = Reduction.dot(u, xhat, m)
+      let sumUGz = Reduction.dot(u, gz, m)
+      // With h = γ·gz: K = γ(Σ u·gz − Σu·Σgz/m), A = Σ u·x̂, B = γ·Σ gz·x̂.
+      let k = Double(gamma) * (sumUGz - sumU * sumGz / md)
+      let (a, b) = (sumUX, Double(gamma) * sumGzX)
+      let scale = Double(s) * Double(s) / md
+      (pu0, pu1) = (Float(sumU / md), Float(sumUX / md))
+      // ∂x = cx·x̂ + cu·P(u) + ch·P(gz), before the u_γ term.
+      cx = Float(-scale * (k - a * b / md))
+      cu = Float(-scale * b)
+      ch = Float(-scale * a * Double(gamma))
+      // ∂γ partial: Σ s·P(u)·gz = s·(Σ u·gz − ū·Σ gz − (Σ u·x̂/m)·Σ gz·x̂).
+      out.gamma.base[plane] = Double(s) * (sumUGz - sumU * sumGz / md - sumUX * sumGzX / md)
+    }
+    ch += uGamma * s
+    let dx = wantsX ? out.x.base + plane * m : nil
+    for i in 0..<m {
+      let pgz = gz[i] - a0 - xhat[i] * a1
+      var d = uGamma * xhat[i] + uBeta
+      var grad = ch * pgz
+      if let u {
+        let pu = u[i] - pu0 - xhat[i] * pu1
+        d += gamma * s * pu
+        grad += cx * xhat[i] + cu * pu
+      }
+      dx?[i] = grad
+      dgz[i] = xhat[i] * gamma + beta > 0 ? d : 0
+    }
+    let dst = out.gy.base + plane * oh * ow
+    if pool {
+      for oy in 0..<oh {
+        let (r0, r1) = (dgz + 2 * oy * w, dgz + (2 * oy + 1) * w)
+        for ox in 0..<ow {
+          dst[oy * ow + ox] = 0.25 * (r0[2 * ox] + r0[2 * ox + 1] + r1[2 * ox] + r1[2 * ox + 1])
+        }
+      }
+    } else {
+      dst.update(from: dgz, count: m)
+    }
+  }
+}
