@@ -32,17 +32,16 @@ extension NormReLUPoolKernel {
     let (oh, ow) = pool ? (h / 2, w / 2) : (h, w)
     let m = h * w
     let wantsX = u.x != nil || u.gamma != nil
-    var dx = wantsX ? [Float](repeating: 0, count: x.count) : []
+    var dx: [Float] = []
     var gammaParts = [Double](repeating: 0, count: n * c)
-    var dgy = [Float](repeating: 0, count: n * c * oh * ow)
     let ux = u.x?.data ?? []
-    withPointers(x.data, gy.data, ux) { px, pg, pu in
-      dx.withUnsafeMutableBufferPointer { pdx in
-        dgy.withUnsafeMutableBufferPointer { pdg in
+    let dgy = makeArray(count: n * c * oh * ow) { pdg in
+      func fill(_ pdx: UnsafeMutablePointer<Float>?) {
+        withPointers(x.data, gy.data, ux) { px, pg, pu in
           gammaParts.withUnsafeMutableBufferPointer { pparts in
             let out = AdjointOutputs(
-              x: SharedPointer(pdx.baseAddress ?? pdg.baseAddress!),
-              gy: SharedPointer(pdg.baseAddress!), gamma: SharedDoubles(pparts.baseAddress!))
+              x: pdx.map(SharedPointer.init), gy: SharedPointer(pdg.baseAddress!),
+              gamma: SharedDoubles(pparts.baseAddress!))
             Parallel.forEachRange(n * c, costPerItem: 12 * m) { planes in
               let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * m + w)
               defer { scratch.deallocate() }
@@ -52,7 +51,7 @@ extension NormReLUPoolKernel {
                   m: m, h: h, w: w, pool: pool, mean: statistics.mean[plane],
                   s: statistics.inverseStd[plane], gamma: gamma.data[channel],
                   beta: beta.data[channel], uGamma: u.gamma?[channel] ?? 0,
-                  uBeta: u.beta?[channel] ?? 0, wantsX: wantsX)
+                  uBeta: u.beta?[channel] ?? 0)
                 p.run(
                   x: px + plane * m, gy: pg + plane * oh * ow,
                   u: u.x == nil ? nil : pu + plane * m, scratch: scratch, plane: plane, out)
@@ -60,6 +59,11 @@ extension NormReLUPoolKernel {
             }
           }
         }
+      }
+      if wantsX {
+        dx = makeArray(count: x.count) { fill($0.baseAddress!) }
+      } else {
+        fill(nil)
       }
     }
     var dGamma: NDArray?
@@ -97,7 +101,7 @@ extension NormReLUPoolKernel {
 /// Where the planes of `backwardAdjoint` write: ∂x and ∂gy per plane, ∂γ as one Double
 /// partial per plane (summed over images in order afterwards).
 struct AdjointOutputs: @unchecked Sendable {
-  let x: SharedPointer
+  let x: SharedPointer?
   let gy: SharedPointer
   let gamma: SharedDoubles
 }
@@ -107,7 +111,6 @@ struct PlaneAdjoint {
   let m, h, w: Int
   let pool: Bool
   let mean, s, gamma, beta, uGamma, uBeta: Float
-  let wantsX: Bool
 
   /// Pass 1 rebuilds x̂ and gz (as the backward) and the plane sums; pass 2 writes ∂x, ∂gy
   /// and the plane's ∂γ partial.
@@ -134,8 +137,10 @@ struct PlaneAdjoint {
         x + iy * w, upstream, xhat: xhat + iy * w, gz: gz + iy * w, w, mean, s, gamma, beta)
     }
     let md = Double(m)
-    let sumGz = Reduction.sum(gz, m)
-    let sumGzX = Reduction.dot(gz, xhat, m)
+    // Only ∂β's cotangent given: no P(gz) needed.
+    let needsP = u != nil || uGamma != 0
+    let sumGz = needsP ? Reduction.sum(gz, m) : 0
+    let sumGzX = needsP ? Reduction.dot(gz, xhat, m) : 0
     // P(gz) = gz − a₀ − x̂·a₁.
     let (a0, a1) = (Float(sumGz / md), Float(sumGzX / md))
     var (pu0, pu1, cx, cu, ch) = (Float(0), Float(0), Float(0), Float(0), Float(0))
@@ -156,29 +161,80 @@ struct PlaneAdjoint {
       out.gamma.base[plane] = Double(s) * (sumUGz - sumU * sumGz / md - sumUX * sumGzX / md)
     }
     ch += uGamma * s
-    let dx = wantsX ? out.x.base + plane * m : nil
-    for i in 0..<m {
-      let pgz = gz[i] - a0 - xhat[i] * a1
-      var d = uGamma * xhat[i] + uBeta
-      var grad = ch * pgz
-      if let u {
-        let pu = u[i] - pu0 - xhat[i] * pu1
-        d += gamma * s * pu
-        grad += cx * xhat[i] + cu * pu
-      }
-      dx?[i] = grad
-      dgz[i] = xhat[i] * gamma + beta > 0 ? d : 0
+    let k = Coefficients(
+      a0: a0, a1: a1, pu0: pu0, pu1: pu1, cx: cx, cu: cu, ch: ch, gs: gamma * s,
+      uGamma: uGamma, uBeta: uBeta, gamma: gamma, beta: beta)
+    let dx = out.x.map { $0.base + plane * m }
+    var i = 0
+    while i + 8 <= m {
+      k.apply8(i, xhat: xhat, gz: gz, u: u, dx: dx, dgz: dgz)
+      i += 8
+    }
+    while i < m {
+      k.apply1(i, xhat: xhat, gz: gz, u: u, dx: dx, dgz: dgz)
+      i += 1
     }
     let dst = out.gy.base + plane * oh * ow
     if pool {
       for oy in 0..<oh {
         let (r0, r1) = (dgz + 2 * oy * w, dgz + (2 * oy + 1) * w)
-        for ox in 0..<ow {
-          dst[oy * ow + ox] = 0.25 * (r0[2 * ox] + r0[2 * ox + 1] + r1[2 * ox] + r1[2 * ox + 1])
-        }
+        for ix in 0..<w { spread[ix] = r0[ix] + r1[ix] }
+        for ox in 0..<ow { dst[oy * ow + ox] = 0.25 * (spread[2 * ox] + spread[2 * ox + 1]) }
       }
     } else {
       dst.update(from: dgz, count: m)
     }
+  }
+}
+
+/// The per-element part of pass 2: with x̂, gz (and u) of the plane,
+///   ∂x = cx·x̂ + cu·P(u) + ch·P(gz),  ∂gz = mask ⊙ (u_γ·x̂ + u_β + γ·s·P(u)),
+/// P(gz) = gz − a0 − x̂·a1 and P(u) = u − pu0 − x̂·pu1; the mask is the forward's
+/// x̂·γ + β > 0, the same arithmetic as `gateRow`. Concrete 8-lane code: generic SIMD
+/// arithmetic is not inlined and runs several times slower.
+struct Coefficients {
+  let a0, a1, pu0, pu1, cx, cu, ch, gs, uGamma, uBeta, gamma, beta: Float
+
+  /// Elements i ..< i + 8.
+  @inline(__always)
+  func apply8(
+    _ i: Int, xhat: UnsafePointer<Float>, gz: UnsafePointer<Float>, u: UnsafePointer<Float>?,
+    dx: UnsafeMutablePointer<Float>?, dgz: UnsafeMutablePointer<Float>
+  ) {
+    typealias Lanes = SIMD8<Float>
+    let xh = UnsafeRawPointer(xhat + i).loadUnaligned(as: Lanes.self)
+    let g = UnsafeRawPointer(gz + i).loadUnaligned(as: Lanes.self)
+    let pgz = g - Lanes(repeating: a0) - xh * Lanes(repeating: a1)
+    var d = xh * Lanes(repeating: uGamma) + Lanes(repeating: uBeta)
+    var grad = pgz * Lanes(repeating: ch)
+    if let u {
+      let uv = UnsafeRawPointer(u + i).loadUnaligned(as: Lanes.self)
+      let pu = uv - Lanes(repeating: pu0) - xh * Lanes(repeating: pu1)
+      d += pu * Lanes(repeating: gs)
+      grad += xh * Lanes(repeating: cx) + pu * Lanes(repeating: cu)
+    }
+    if let dx { UnsafeMutableRawPointer(dx + i).storeBytes(of: grad, as: Lanes.self) }
+    let open = xh * Lanes(repeating: gamma) + Lanes(repeating: beta) .> Lanes(repeating: 0)
+    let gated = Lanes(repeating: 0).replacing(with: d, where: open)
+    UnsafeMutableRawPointer(dgz + i).storeBytes(of: gated, as: Lanes.self)
+  }
+
+  /// Element i.
+  @inline(__always)
+  func apply1(
+    _ i: Int, xhat: UnsafePointer<Float>, gz: UnsafePointer<Float>, u: UnsafePointer<Float>?,
+    dx: UnsafeMutablePointer<Float>?, dgz: UnsafeMutablePointer<Float>
+  ) {
+    let xh = xhat[i]
+    let pgz = gz[i] - a0 - xh * a1
+    var d = xh * uGamma + uBeta
+    var grad = pgz * ch
+    if let u {
+      let pu = u[i] - pu0 - xh * pu1
+      d += pu * gs
+      grad += xh * cx + pu * cu
+    }
+    dx?[i] = grad
+    dgz[i] = xh * gamma + beta > 0 ? d : 0
   }
 }

@@ -56,10 +56,16 @@ struct WinogradScratch {
     even = .allocate(capacity: plane)
     odd = .allocate(capacity: plane)
     staging = .allocate(capacity: 16 * t.stagingStride)
-    floats.initialize(repeating: 0, count: count + Self.slack)
+    // `floats` is written before it is read, but for the slack (see `clearSlack`).
     even.initialize(repeating: 0, count: plane)
     odd.initialize(repeating: 0, count: plane)
     staging.initialize(repeating: 0, count: 16 * t.stagingStride)
+  }
+
+  /// Zeroes the `slack` floats after the first `used` of `floats`: a vector load past the
+  /// last row of a partly filled region reads them.
+  func clearSlack(after used: Int) {
+    (floats + used).update(repeating: 0, count: Self.slack)
   }
 
   func deallocate() {

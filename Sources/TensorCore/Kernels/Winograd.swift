@@ -41,6 +41,7 @@ enum WinogradKernel {
               false, false, o, tiles, c, 1, pu.base + p * o * c, c, v + p * c * tiles, tiles,
               0, m + p * o * tiles, tiles)
           }
+          scratch.clearSlack(after: 16 * (c * t.blockTiles + o * tiles))
           outputTransform(m, t, start, images, scratch, bias: pb.base, into: y.base)
         }
       }
@@ -65,6 +66,7 @@ enum WinogradKernel {
               true, false, c, tiles, o, 1, pu.base + p * o * c, c, dm + p * o * tiles, tiles,
               0, dv + p * c * tiles, tiles)
           }
+          scratch.clearSlack(after: 16 * (o * t.blockTiles + c * tiles))
           inputAdjoint(dv, t, start, images, scratch, into: gx.base)
         }
       }
