@@ -5,7 +5,9 @@ import TensorCore
 extension Tensor {
   /// op(self) · op(other) for 2-D tensors, op = transpose when the flag is set.
   /// Adjoints (C = AB): ∂A = G Bᵀ, ∂B = Aᵀ G, with the transposed cases derived likewise.
-  public func matmul(_ other: Tensor, transposeSelf ta: Bool = false, transposeOther tb: Bool = false)
+  public func matmul(
+    _ other: Tensor, transposeSelf ta: Bool = false, transposeOther tb: Bool = false
+  )
     -> Tensor
   {
     let a = self
@@ -45,13 +47,18 @@ extension Tensor {
     let out = x.value.conv2d(filter.value, bias: bias?.value, stride: stride, padding: padding)
     let parents = [x, filter] + (bias.map { [$0] } ?? [])
     return Tensor.record(out, parents: parents, op: "conv2d") { g, _ in
+      let gb = bias.map { _ in g.sum(axes: [0, 2, 3]) }
+      if !GradMode.isEnabled && x.requiresGrad && filter.requiresGrad {
+        let (gx, gw) = NDArray.conv2dBackward(
+          g.value, input: x.value, filter: filter.value, stride: stride, padding: padding)
+        return [Tensor(gx), Tensor(gw), gb]
+      }
       let gx =
         x.requiresGrad
         ? Tensor.conv2dBackwardInput(g, filter: filter, inputShape: x.shape, stride, padding) : nil
       let gw =
         filter.requiresGrad
         ? Tensor.conv2dBackwardFilter(x, g, filterShape: filter.shape, stride, padding) : nil
-      let gb = bias.map { _ in g.sum(axes: [0, 2, 3]) }
       return [gx, gw, gb]
     }
   }

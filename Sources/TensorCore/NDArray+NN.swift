@@ -33,6 +33,22 @@ extension NDArray {
     ConvKernel.backwardFilter(x, g, geometry(x.shape, filterShape, stride, padding))
   }
 
+  /// Both gradients of conv2d at once, (input [N, C, H, W], filter [O, C, KH, KW]): equal to
+  /// `conv2dBackwardInput` and `conv2dBackwardFilter`; Winograd convolutions transform g once
+  /// for both.
+  public static func conv2dBackward(
+    _ g: NDArray, input x: NDArray, filter: NDArray, stride: Int, padding: Int
+  ) -> (input: NDArray, filter: NDArray) {
+    let geometry = geometry(x.shape, filter.shape, stride, padding)
+    if WinogradKernel.applies(geometry) {
+      let (gw, gx) = WinogradKernel.backward(x, g, filter: filter, geometry)
+      return (gx!, gw)
+    }
+    return (
+      ConvKernel.backwardInput(g, filter, geometry), ConvKernel.backwardFilter(x, g, geometry)
+    )
+  }
+
   static func geometry(_ input: [Int], _ filter: [Int], _ stride: Int, _ padding: Int)
     -> ConvGeometry
   {
@@ -50,7 +66,9 @@ extension NDArray {
   }
 
   /// The adjoint of `avgPool2d`.
-  public static func avgPool2dBackward(_ g: NDArray, inputShape: [Int], kernel k: Int, stride s: Int)
+  public static func avgPool2dBackward(
+    _ g: NDArray, inputShape: [Int], kernel k: Int, stride s: Int
+  )
     -> NDArray
   {
     PoolKernel.averageBackward(g, inputShape: inputShape, k, s)

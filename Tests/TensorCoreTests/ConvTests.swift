@@ -103,6 +103,26 @@ import Testing
     #expect(comparison.passed, "\(c): \(comparison)")
   }
 
+  /// The fused backward (one transform of g for both gradients under Winograd) computes
+  /// the same blocks the same way as the two separate calls.
+  @Test(arguments: cases)
+  func fusedBackwardEqualsSeparateCalls(_ c: Case) {
+    let x = TestInputs.uniform(c.input, seed: 60)
+    let w = TestInputs.uniform(c.filter, seed: 61)
+    let g = TestInputs.uniform(
+      Reference.convOutputShape(c.input, c.filter, c.stride, c.padding), seed: 62)
+    let (gx, gw) = NDArray.conv2dBackward(
+      g, input: x, filter: w, stride: c.stride, padding: c.padding)
+    #expect(
+      gx
+        == NDArray.conv2dBackwardInput(
+          g, filter: w, inputShape: c.input, stride: c.stride, padding: c.padding), "\(c)")
+    #expect(
+      gw
+        == NDArray.conv2dBackwardFilter(
+          x, g, filterShape: c.filter, stride: c.stride, padding: c.padding), "\(c)")
+  }
+
   @Test(arguments: [9, 22])
   func resultsDoNotDependOnThreadCount(_ index: Int) {
     let c = Self.cases[index]

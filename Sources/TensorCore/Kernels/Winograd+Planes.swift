@@ -44,8 +44,8 @@ struct WinogradScratch {
   /// The transformed tiles of a block (the caller's layout).
   let floats: UnsafeMutablePointer<Float>
   /// One padded input plane split by column parity: even[y·halfWidth + k] is column 2k.
-  /// For the forward transform the border is zeroed here and never written, the interior
-  /// overwritten per plane; the input adjoint clears and accumulates the whole plane.
+  /// Between uses the border is zero: `inputTransform` overwrites only the interior, and
+  /// `inputAdjoint` clears the whole plane before each accumulation and after the last.
   let even, odd: UnsafeMutablePointer<Float>
   /// 16 rows of `stagingStride` floats: one plane's tile values, a row per tile element.
   let staging: UnsafeMutablePointer<Float>

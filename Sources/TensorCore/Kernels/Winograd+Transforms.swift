@@ -117,6 +117,8 @@ extension WinogradKernel {
         scratch.merge(t, into: gx + ((start + image) * c + channel) * g.height * g.width)
       }
     }
+    // Leave the zero border `inputTransform` relies on.
+    scratch.clearPlanes(t)
   }
 }
 

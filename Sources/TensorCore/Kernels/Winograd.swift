@@ -77,41 +77,71 @@ enum WinogradKernel {
   /// gw = ∂⟨gy, conv(x, w)⟩/∂w, shape [O, C, 3, 3]: dU summed per group of blocks, the
   /// groups added in order, then dg = Gᵀ dU G.
   static func backwardFilter(_ x: NDArray, _ gy: NDArray, _ g: ConvGeometry) -> NDArray {
+    backward(x, gy, filter: nil, g).filter
+  }
+
+  /// gw and, when `filter` is given, gx: each block's transformed gy serves both products.
+  static func backward(_ x: NDArray, _ gy: NDArray, filter w: NDArray?, _ g: ConvGeometry)
+    -> (filter: NDArray, input: NDArray?)
+  {
     let t = WinogradTiling(g)
     let (c, o) = (g.inChannels, g.outChannels)
     let size = 16 * o * c
     let groups = min(t.blockCount, ConvKernel.filterGroups)
+    let u = w.map { filterTransform($0, g) } ?? []
     var partials = [Float](repeating: 0, count: groups * size)
-    partials.withUnsafeMutableBufferPointer { pp in
-      let partial = SharedPointer(pp.baseAddress!)
-      withConstPointers(x.data, gy.data, []) { px, pg, _ in
-        let cost = 16 * o * c * t.blockTiles
-        Parallel.forEachRange(groups, costPerItem: cost * t.blockCount / groups) { range in
-          let scratch = WinogradScratch(floats: 16 * (c + o) * t.blockTiles, t)
-          defer { scratch.deallocate() }
-          for group in range {
-            let blocks = (group * t.blockCount / groups)..<((group + 1) * t.blockCount / groups)
-            for block in blocks {
-              let (start, images) = t.block(block)
-              let tiles = images * t.tilesPerImage
-              let (v, dm) = (scratch.floats, scratch.floats + 16 * c * t.blockTiles)
-              inputTransform(px.base, t, start, images, scratch, into: v)
-              gradientTransform(pg.base, t, start, images, scratch, into: dm)
-              for p in 0..<16 {
-                Gemm.call(
-                  false, true, o, c, tiles, 1, dm + p * o * tiles, tiles, v + p * c * tiles, tiles,
-                  block == blocks.lowerBound ? 0 : 1, partial.base + group * size + p * o * c, c)
+    var gx: [Float] = []
+    func run(_ gxBase: UnsafeMutablePointer<Float>?) {
+      partials.withUnsafeMutableBufferPointer { pp in
+        let partial = SharedPointer(pp.baseAddress!)
+        let gxOut = gxBase.map(SharedPointer.init)
+        withConstPointers(x.data, gy.data, u) { px, pg, pu in
+          let cost = 16 * o * c * t.blockTiles * (gxOut == nil ? 1 : 2)
+          Parallel.forEachRange(groups, costPerItem: cost * t.blockCount / groups) { range in
+            let scratch = WinogradScratch(floats: 16 * (c + o) * t.blockTiles, t)
+            defer { scratch.deallocate() }
+            for group in range {
+              let blocks = (group * t.blockCount / groups)..<((group + 1) * t.blockCount / groups)
+              for block in blocks {
+                let (start, images) = t.block(block)
+                let tiles = images * t.tilesPerImage
+                let (v, dm) = (scratch.floats, scratch.floats + 16 * c * t.blockTiles)
+                inputTransform(px.base, t, start, images, scratch, into: v)
+                gradientTransform(pg.base, t, start, images, scratch, into: dm)
+                for p in 0..<16 {
+                  Gemm.call(
+                    false, true, o, c, tiles, 1, dm + p * o * tiles, tiles, v + p * c * tiles,
+                    tiles, block == blocks.lowerBound ? 0 : 1,
+                    partial.base + group * size + p * o * c, c)
+                }
+                guard let gxOut else { continue }
+                // dV overwrites V, which the filter product above was the last to read.
+                for p in 0..<16 {
+                  Gemm.call(
+                    true, false, c, tiles, o, 1, pu.base + p * o * c, c, dm + p * o * tiles,
+                    tiles, 0, v + p * c * tiles, tiles)
+                }
+                scratch.clearSlack(after: 16 * c * tiles)
+                inputAdjoint(v, t, start, images, scratch, into: gxOut.base)
               }
             }
           }
         }
-      }
-      for group in 1..<max(1, groups) {
-        let src = pp.baseAddress! + group * size
-        for i in 0..<size { pp[i] += src[i] }
+        for group in 1..<max(1, groups) {
+          let src = pp.baseAddress! + group * size
+          for i in 0..<size { pp[i] += src[i] }
+        }
       }
     }
-    return NDArray(shape: g.filterShape, data: filterAdjoint(partials, g))
+    if w != nil {
+      gx = makeArray(count: Shape.count(g.inputShape)) { run($0.baseAddress!) }
+    } else {
+      run(nil)
+    }
+    return (
+      NDArray(shape: g.filterShape, data: filterAdjoint(partials, g)),
+      w == nil ? nil : NDArray(shape: g.inputShape, data: gx)
+    )
   }
 
   /// Runs `body(start, images, scratch)` for every block of images, the blocks split over
