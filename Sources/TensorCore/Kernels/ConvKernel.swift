@@ -28,14 +28,15 @@ enum ConvKernel {
     let bias = bias?.data ?? [Float](repeating: 0, count: o)
     let data = makeArray(count: Shape.count(g.outputShape)) { out in
       let y = SharedPointer(out.baseAddress!)
-      withPointers(x, w, bias) { px, pw, pb in
+      withSharedPointers(x.data, w.data, bias) { px, pw, pb in
         forEachBlock(g, scratch: (patch + o) * g.blockColumns) { start, images, scratch in
           let columns = images * ohw
           let (cols, product) = (scratch, scratch + patch * g.blockColumns)
           im2col(px.base, g, start, images, cols)
           // One image: the product [O, OH·OW] is already that image's output.
           let c = images == 1 ? y.base + start * o * ohw : product
-          Gemm.call(false, false, o, columns, patch, 1, pw.base, patch, cols, columns, 0, c, columns)
+          Gemm.call(
+            false, false, o, columns, patch, 1, pw.base, patch, cols, columns, 0, c, columns)
           for image in 0..<images {
             for channel in 0..<o {
               let src = c + channel * columns + image * ohw
@@ -58,12 +59,13 @@ enum ConvKernel {
     let plane = g.inChannels * g.height * g.width
     let data = makeArray(count: Shape.count(g.inputShape)) { out in
       let gx = SharedPointer(out.baseAddress!)
-      withPointers(gy, w) { pg, pw in
+      withSharedPointers(gy.data, w.data) { pg, pw, _ in
         forEachBlock(g, scratch: (o + patch) * g.blockColumns) { start, images, scratch in
           let columns = images * ohw
           let rows = outputRows(pg.base, g, start, images, into: scratch)
           let cols = scratch + o * g.blockColumns
-          Gemm.call(true, false, patch, columns, o, 1, pw.base, patch, rows, columns, 0, cols, columns)
+          Gemm.call(
+            true, false, patch, columns, o, 1, pw.base, patch, rows, columns, 0, cols, columns)
           (gx.base + start * plane).update(repeating: 0, count: images * plane)
           col2im(cols, g, start, images, gx.base)
         }
@@ -83,7 +85,7 @@ enum ConvKernel {
     var partials = [Float](repeating: 0, count: groups * size)
     partials.withUnsafeMutableBufferPointer { pp in
       let partial = SharedPointer(pp.baseAddress!)
-      withPointers(x, gy) { px, pg in
+      withSharedPointers(x.data, gy.data) { px, pg, _ in
         let scratchSize = (patch + o) * g.blockColumns
         Parallel.forEachRange(groups, costPerItem: size * g.blockColumns) { range in
           let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchSize)
@@ -95,7 +97,8 @@ enum ConvKernel {
               let images = min(g.blockImages, g.batch - start)
               let columns = images * ohw
               im2col(px.base, g, start, images, scratch)
-              let rows = outputRows(pg.base, g, start, images, into: scratch + patch * g.blockColumns)
+              let rows = outputRows(
+                pg.base, g, start, images, into: scratch + patch * g.blockColumns)
               Gemm.call(
                 false, true, o, patch, columns, 1, rows, columns, scratch, columns,
                 block == blocks.lowerBound ? 0 : 1, partial.base + group * size, patch)
@@ -145,28 +148,5 @@ enum ConvKernel {
       }
     }
     return UnsafePointer(buffer)
-  }
-
-  private static func withPointers<R>(
-    _ a: NDArray, _ b: NDArray, _ c: [Float] = [],
-    _ body: (SharedConstPointer, SharedConstPointer, SharedConstPointer) -> R
-  ) -> R {
-    a.data.withUnsafeBufferPointer { pa in
-      b.data.withUnsafeBufferPointer { pb in
-        c.withUnsafeBufferPointer { pc in
-          // An empty array's base address may be nil; such a pointer is never read.
-          let empty = UnsafePointer<Float>(bitPattern: MemoryLayout<Float>.alignment)!
-          return body(
-            SharedConstPointer(pa.baseAddress ?? empty), SharedConstPointer(pb.baseAddress ?? empty),
-            SharedConstPointer(pc.baseAddress ?? empty))
-        }
-      }
-    }
-  }
-
-  private static func withPointers<R>(
-    _ a: NDArray, _ b: NDArray, _ body: (SharedConstPointer, SharedConstPointer) -> R
-  ) -> R {
-    withPointers(a, b, []) { pa, pb, _ in body(pa, pb) }
   }
 }

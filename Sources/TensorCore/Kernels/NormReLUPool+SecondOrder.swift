@@ -37,7 +37,7 @@ extension NormReLUPoolKernel {
     let ux = u.x?.data ?? []
     let dgy = makeArray(count: n * c * oh * ow) { pdg in
       func fill(_ pdx: UnsafeMutablePointer<Float>?) {
-        withPointers(x.data, gy.data, ux) { px, pg, pu in
+        withSharedPointers(x.data, gy.data, ux) { px, pg, pu in
           gammaParts.withUnsafeMutableBufferPointer { pparts in
             let out = AdjointOutputs(
               x: pdx.map(SharedPointer.init), gy: SharedPointer(pdg.baseAddress!),
@@ -53,8 +53,8 @@ extension NormReLUPoolKernel {
                   beta: beta.data[channel], uGamma: u.gamma?[channel] ?? 0,
                   uBeta: u.beta?[channel] ?? 0)
                 p.run(
-                  x: px + plane * m, gy: pg + plane * oh * ow,
-                  u: u.x == nil ? nil : pu + plane * m, scratch: scratch, plane: plane, out)
+                  x: px.base + plane * m, gy: pg.base + plane * oh * ow,
+                  u: u.x == nil ? nil : pu.base + plane * m, scratch: scratch, plane: plane, out)
               }
             }
           }
@@ -80,21 +80,6 @@ extension NormReLUPoolKernel {
       NDArray(shape: [n, c, oh, ow], data: dgy), wantsX ? NDArray(shape: x.shape, data: dx) : nil,
       dGamma
     )
-  }
-
-  private static func withPointers<R>(
-    _ a: [Float], _ b: [Float], _ c: [Float],
-    _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) -> R
-  ) -> R {
-    a.withUnsafeBufferPointer { pa in
-      b.withUnsafeBufferPointer { pb in
-        c.withUnsafeBufferPointer { pc in
-          // An empty array's base address may be nil; such a pointer is never read.
-          let empty = UnsafePointer<Float>(bitPattern: MemoryLayout<Float>.alignment)!
-          return body(pa.baseAddress ?? empty, pb.baseAddress ?? empty, pc.baseAddress ?? empty)
-        }
-      }
-    }
   }
 }
 

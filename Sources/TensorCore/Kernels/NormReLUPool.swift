@@ -181,13 +181,6 @@ enum NormReLUPoolKernel {
   }
 }
 
-/// A Double buffer shared across the ranges of `Parallel.forEachRange`, which write
-/// disjoint elements.
-struct SharedDoubles: @unchecked Sendable {
-  let base: UnsafeMutablePointer<Double>
-  init(_ base: UnsafeMutablePointer<Double>) { self.base = base }
-}
-
 extension NDArray {
   /// pool(relu(instanceNorm(x)·γ + β)) for x [N, C, H, W], γ and β [C]; 2×2 average pooling
   /// when `pool`. Also returns the per-plane mean and 1/√(σ² + ε) (each [N·C]) that

@@ -46,3 +46,30 @@ public struct SharedConstPointer: @unchecked Sendable {
   public let base: UnsafePointer<Float>
   @inlinable public init(_ base: UnsafePointer<Float>) { self.base = base }
 }
+
+/// A Double buffer shared across the ranges of `Parallel.forEachRange`, which write
+/// disjoint elements.
+struct SharedDoubles: @unchecked Sendable {
+  let base: UnsafeMutablePointer<Double>
+  init(_ base: UnsafeMutablePointer<Double>) { self.base = base }
+}
+
+/// Runs `body` with shareable pointers to three arrays' elements (kernels read their inputs
+/// from `Parallel.forEachRange` ranges). An empty array gives a dangling pointer that must
+/// not be read.
+func withSharedPointers<R>(
+  _ a: [Float], _ b: [Float], _ c: [Float] = [],
+  _ body: (SharedConstPointer, SharedConstPointer, SharedConstPointer) -> R
+) -> R {
+  a.withUnsafeBufferPointer { pa in
+    b.withUnsafeBufferPointer { pb in
+      c.withUnsafeBufferPointer { pc in
+        // An empty array's base address may be nil.
+        let empty = UnsafePointer<Float>(bitPattern: MemoryLayout<Float>.alignment)!
+        return body(
+          SharedConstPointer(pa.baseAddress ?? empty), SharedConstPointer(pb.baseAddress ?? empty),
+          SharedConstPointer(pc.baseAddress ?? empty))
+      }
+    }
+  }
+}

@@ -31,7 +31,7 @@ enum WinogradKernel {
     let bias = bias?.data ?? [Float](repeating: 0, count: o)
     let data = makeArray(count: Shape.count(g.outputShape)) { out in
       let y = SharedPointer(out.baseAddress!)
-      withConstPointers(x.data, u, bias) { px, pu, pb in
+      withSharedPointers(x.data, u, bias) { px, pu, pb in
         forEachBlock(t, scratch: 16 * (c + o) * t.blockTiles) { start, images, scratch in
           let tiles = images * t.tilesPerImage
           let (v, m) = (scratch.floats, scratch.floats + 16 * c * t.blockTiles)
@@ -56,7 +56,7 @@ enum WinogradKernel {
     let u = filterTransform(w, g)
     let data = makeArray(count: Shape.count(g.inputShape)) { out in
       let gx = SharedPointer(out.baseAddress!)
-      withConstPointers(gy.data, u, []) { pg, pu, _ in
+      withSharedPointers(gy.data, u, []) { pg, pu, _ in
         forEachBlock(t, scratch: 16 * (c + o) * t.blockTiles) { start, images, scratch in
           let tiles = images * t.tilesPerImage
           let (dm, dv) = (scratch.floats, scratch.floats + 16 * o * t.blockTiles)
@@ -95,7 +95,7 @@ enum WinogradKernel {
       partials.withUnsafeMutableBufferPointer { pp in
         let partial = SharedPointer(pp.baseAddress!)
         let gxOut = gxBase.map(SharedPointer.init)
-        withConstPointers(x.data, gy.data, u) { px, pg, pu in
+        withSharedPointers(x.data, gy.data, u) { px, pg, pu in
           let cost = 16 * o * c * t.blockTiles * (gxOut == nil ? 1 : 2)
           Parallel.forEachRange(groups, costPerItem: cost * t.blockCount / groups) { range in
             let scratch = WinogradScratch(floats: 16 * (c + o) * t.blockTiles, t)
@@ -158,24 +158,6 @@ enum WinogradKernel {
       for block in blocks {
         let (start, images) = t.block(block)
         body(start, images, buffers)
-      }
-    }
-  }
-
-  private static func withConstPointers<R>(
-    _ a: [Float], _ b: [Float], _ c: [Float],
-    _ body: (SharedConstPointer, SharedConstPointer, SharedConstPointer) -> R
-  ) -> R {
-    a.withUnsafeBufferPointer { pa in
-      b.withUnsafeBufferPointer { pb in
-        c.withUnsafeBufferPointer { pc in
-          // An empty array's base address may be nil; such a pointer is never read.
-          let empty = UnsafePointer<Float>(bitPattern: MemoryLayout<Float>.alignment)!
-          return body(
-            SharedConstPointer(pa.baseAddress ?? empty),
-            SharedConstPointer(pb.baseAddress ?? empty),
-            SharedConstPointer(pc.baseAddress ?? empty))
-        }
       }
     }
   }
