@@ -8,16 +8,19 @@ extension WinogradKernel {
     var u = [Float](repeating: 0, count: 16 * count)
     w.data.withUnsafeBufferPointer { pw in
       u.withUnsafeMutableBufferPointer { pu in
-        for k in 0..<count {
-          let f = pw.baseAddress! + 9 * k
-          let g0 = SIMD4<Float>(f[0], f[1], f[2], 0)
-          let g1 = SIMD4<Float>(f[3], f[4], f[5], 0)
-          let g2 = SIMD4<Float>(f[6], f[7], f[8], 0)
-          let out = pu.baseAddress! + k
-          storeFilterRow(g0, out, count)
-          storeFilterRow(0.5 * (g0 + g1 + g2), out + 4 * count, count)
-          storeFilterRow(0.5 * (g0 - g1 + g2), out + 8 * count, count)
-          storeFilterRow(g2, out + 12 * count, count)
+        let (pw, pu) = (SharedConstPointer(pw.baseAddress!), SharedPointer(pu.baseAddress!))
+        Parallel.forEachRange(count, costPerItem: 64) { range in
+          for k in range {
+            let f = pw.base + 9 * k
+            let g0 = SIMD4<Float>(f[0], f[1], f[2], 0)
+            let g1 = SIMD4<Float>(f[3], f[4], f[5], 0)
+            let g2 = SIMD4<Float>(f[6], f[7], f[8], 0)
+            let out = pu.base + k
+            storeFilterRow(g0, out, count)
+            storeFilterRow(0.5 * (g0 + g1 + g2), out + 4 * count, count)
+            storeFilterRow(0.5 * (g0 - g1 + g2), out + 8 * count, count)
+            storeFilterRow(g2, out + 12 * count, count)
+          }
         }
       }
     }
@@ -30,24 +33,27 @@ extension WinogradKernel {
     var dg = [Float](repeating: 0, count: 9 * count)
     du.withUnsafeBufferPointer { pd in
       dg.withUnsafeMutableBufferPointer { pg in
-        for k in 0..<count {
-          // Q = Gᵀ dU, one column j at a time, then dg = Q G per row.
-          var q0 = SIMD4<Float>()
-          var q1 = SIMD4<Float>()
-          var q2 = SIMD4<Float>()
-          for j in 0..<4 {
-            let d0 = pd[j * count + k]
-            let d1 = pd[(4 + j) * count + k]
-            let d2 = pd[(8 + j) * count + k]
-            let d3 = pd[(12 + j) * count + k]
-            q0[j] = d0 + 0.5 * (d1 + d2)
-            q1[j] = 0.5 * (d1 - d2)
-            q2[j] = 0.5 * (d1 + d2) + d3
+        let (pd, pg) = (SharedConstPointer(pd.baseAddress!), SharedPointer(pg.baseAddress!))
+        Parallel.forEachRange(count, costPerItem: 64) { range in
+          for k in range {
+            // Q = Gᵀ dU, one column j at a time, then dg = Q G per row.
+            var q0 = SIMD4<Float>()
+            var q1 = SIMD4<Float>()
+            var q2 = SIMD4<Float>()
+            for j in 0..<4 {
+              let d0 = pd.base[j * count + k]
+              let d1 = pd.base[(4 + j) * count + k]
+              let d2 = pd.base[(8 + j) * count + k]
+              let d3 = pd.base[(12 + j) * count + k]
+              q0[j] = d0 + 0.5 * (d1 + d2)
+              q1[j] = 0.5 * (d1 - d2)
+              q2[j] = 0.5 * (d1 + d2) + d3
+            }
+            let out = pg.base + 9 * k
+            storeAdjointRow(q0, out)
+            storeAdjointRow(q1, out + 3)
+            storeAdjointRow(q2, out + 6)
           }
-          let out = pg.baseAddress! + 9 * k
-          storeAdjointRow(q0, out)
-          storeAdjointRow(q1, out + 3)
-          storeAdjointRow(q2, out + 6)
         }
       }
     }

@@ -7,8 +7,9 @@ struct WinogradTiling {
   /// image at offset (padding, padding): H + 2·padding rows, one more when OH is odd. It is
   /// kept as its even and its odd columns, `paddedHeight` rows of `halfWidth` each.
   let paddedHeight, halfWidth: Int
-  /// Blocks of images: enough for ≈ `targetTiles` tiles each, rounded up to a multiple of 4
-  /// so that 2 or 4 workers get equal shares, with the images spread evenly over them.
+  /// Blocks of images: enough for ≈ `targetTiles` tiles each, rounded up to an even number
+  /// so that two workers get equal shares, with the images spread evenly over them. (A
+  /// multiple of 4 cut DC's 10-image synthetic batches into GEMMs of 40 tiles.)
   let blockCount: Int
 
   init(_ g: ConvGeometry) {
@@ -19,7 +20,7 @@ struct WinogradTiling {
     halfWidth = tilesWide + 1
     let tiles = g.batch * tilesHigh * tilesWide
     let needed = max(1, (tiles + WinogradKernel.targetTiles - 1) / WinogradKernel.targetTiles)
-    blockCount = max(1, min(g.batch, (needed + 3) / 4 * 4))
+    blockCount = max(1, min(g.batch, (needed + 1) / 2 * 2))
   }
 
   var tilesPerImage: Int { tilesHigh * tilesWide }
