@@ -105,22 +105,8 @@ struct PlaneAdjoint {
   ) {
     let (oh, ow) = pool ? (h / 2, w / 2) : (h, w)
     let (gz, xhat, dgz, spread) = (scratch, scratch + m, scratch + 2 * m, scratch + 3 * m)
-    for iy in 0..<h {
-      let upstream: UnsafePointer<Float>
-      if !pool {
-        upstream = gy + iy * w
-      } else if iy / 2 < oh {
-        let pooled = gy + (iy / 2) * ow
-        for ix in 0..<(2 * ow) { spread[ix] = pooled[ix >> 1] * 0.25 }
-        for ix in (2 * ow)..<w { spread[ix] = 0 }
-        upstream = UnsafePointer(spread)
-      } else {
-        spread.update(repeating: 0, count: w)
-        upstream = UnsafePointer(spread)
-      }
-      NormReLUPoolKernel.gateRow(
-        x + iy * w, upstream, xhat: xhat + iy * w, gz: gz + iy * w, w, mean, s, gamma, beta)
-    }
+    NormReLUPoolKernel.gatePlane(
+      x, gy, xhat: xhat, gz: gz, spread: spread, h: h, w: w, pool: pool, mean, s, gamma, beta)
     let md = Double(m)
     // Only ∂β's cotangent given: no P(gz) needed.
     let needsP = u != nil || uGamma != 0
@@ -172,54 +158,56 @@ struct PlaneAdjoint {
   }
 }
 
-/// The per-element part of pass 2: with x̂, gz (and u) of the plane,
-///   ∂x = cx·x̂ + cu·P(u) + ch·P(gz),  ∂gz = mask ⊙ (u_γ·x̂ + u_β + γ·s·P(u)),
-/// P(gz) = gz − a0 − x̂·a1 and P(u) = u − pu0 − x̂·pu1; the mask is the forward's
-/// x̂·γ + β > 0, the same arithmetic as `gateRow`. Concrete 8-lane code: generic SIMD
-/// arithmetic is not inlined and runs several times slower.
-struct Coefficients {
-  let a0, a1, pu0, pu1, cx, cu, ch, gs, uGamma, uBeta, gamma, beta: Float
+extension PlaneAdjoint {
+  /// The per-element part of pass 2: with x̂, gz (and u) of the plane,
+  ///   ∂x = cx·x̂ + cu·P(u) + ch·P(gz),  ∂gz = mask ⊙ (u_γ·x̂ + u_β + γ·s·P(u)),
+  /// P(gz) = gz − a0 − x̂·a1 and P(u) = u − pu0 − x̂·pu1; the mask is the forward's
+  /// x̂·γ + β > 0, the same arithmetic as `gateRow`. Concrete 8-lane code: generic SIMD
+  /// arithmetic is not inlined and runs several times slower.
+  struct Coefficients {
+    let a0, a1, pu0, pu1, cx, cu, ch, gs, uGamma, uBeta, gamma, beta: Float
 
-  /// Elements i ..< i + 8.
-  @inline(__always)
-  func apply8(
-    _ i: Int, xhat: UnsafePointer<Float>, gz: UnsafePointer<Float>, u: UnsafePointer<Float>?,
-    dx: UnsafeMutablePointer<Float>?, dgz: UnsafeMutablePointer<Float>
-  ) {
-    typealias Lanes = SIMD8<Float>
-    let xh = UnsafeRawPointer(xhat + i).loadUnaligned(as: Lanes.self)
-    let g = UnsafeRawPointer(gz + i).loadUnaligned(as: Lanes.self)
-    let pgz = g - Lanes(repeating: a0) - xh * Lanes(repeating: a1)
-    var d = xh * Lanes(repeating: uGamma) + Lanes(repeating: uBeta)
-    var grad = pgz * Lanes(repeating: ch)
-    if let u {
-      let uv = UnsafeRawPointer(u + i).loadUnaligned(as: Lanes.self)
-      let pu = uv - Lanes(repeating: pu0) - xh * Lanes(repeating: pu1)
-      d += pu * Lanes(repeating: gs)
-      grad += xh * Lanes(repeating: cx) + pu * Lanes(repeating: cu)
+    /// Elements i ..< i + 8.
+    @inline(__always)
+    func apply8(
+      _ i: Int, xhat: UnsafePointer<Float>, gz: UnsafePointer<Float>, u: UnsafePointer<Float>?,
+      dx: UnsafeMutablePointer<Float>?, dgz: UnsafeMutablePointer<Float>
+    ) {
+      typealias Lanes = SIMD8<Float>
+      let xh = UnsafeRawPointer(xhat + i).loadUnaligned(as: Lanes.self)
+      let g = UnsafeRawPointer(gz + i).loadUnaligned(as: Lanes.self)
+      let pgz = g - Lanes(repeating: a0) - xh * Lanes(repeating: a1)
+      var d = xh * Lanes(repeating: uGamma) + Lanes(repeating: uBeta)
+      var grad = pgz * Lanes(repeating: ch)
+      if let u {
+        let uv = UnsafeRawPointer(u + i).loadUnaligned(as: Lanes.self)
+        let pu = uv - Lanes(repeating: pu0) - xh * Lanes(repeating: pu1)
+        d += pu * Lanes(repeating: gs)
+        grad += xh * Lanes(repeating: cx) + pu * Lanes(repeating: cu)
+      }
+      if let dx { UnsafeMutableRawPointer(dx + i).storeBytes(of: grad, as: Lanes.self) }
+      let open = xh * Lanes(repeating: gamma) + Lanes(repeating: beta) .> Lanes(repeating: 0)
+      let gated = Lanes(repeating: 0).replacing(with: d, where: open)
+      UnsafeMutableRawPointer(dgz + i).storeBytes(of: gated, as: Lanes.self)
     }
-    if let dx { UnsafeMutableRawPointer(dx + i).storeBytes(of: grad, as: Lanes.self) }
-    let open = xh * Lanes(repeating: gamma) + Lanes(repeating: beta) .> Lanes(repeating: 0)
-    let gated = Lanes(repeating: 0).replacing(with: d, where: open)
-    UnsafeMutableRawPointer(dgz + i).storeBytes(of: gated, as: Lanes.self)
-  }
 
-  /// Element i.
-  @inline(__always)
-  func apply1(
-    _ i: Int, xhat: UnsafePointer<Float>, gz: UnsafePointer<Float>, u: UnsafePointer<Float>?,
-    dx: UnsafeMutablePointer<Float>?, dgz: UnsafeMutablePointer<Float>
-  ) {
-    let xh = xhat[i]
-    let pgz = gz[i] - a0 - xh * a1
-    var d = xh * uGamma + uBeta
-    var grad = pgz * ch
-    if let u {
-      let pu = u[i] - pu0 - xh * pu1
-      d += pu * gs
-      grad += xh * cx + pu * cu
+    /// Element i.
+    @inline(__always)
+    func apply1(
+      _ i: Int, xhat: UnsafePointer<Float>, gz: UnsafePointer<Float>, u: UnsafePointer<Float>?,
+      dx: UnsafeMutablePointer<Float>?, dgz: UnsafeMutablePointer<Float>
+    ) {
+      let xh = xhat[i]
+      let pgz = gz[i] - a0 - xh * a1
+      var d = xh * uGamma + uBeta
+      var grad = pgz * ch
+      if let u {
+        let pu = u[i] - pu0 - xh * pu1
+        d += pu * gs
+        grad += xh * cx + pu * cu
+      }
+      dx?[i] = grad
+      dgz[i] = xh * gamma + beta > 0 ? d : 0
     }
-    dx?[i] = grad
-    dgz[i] = xh * gamma + beta > 0 ? d : 0
   }
 }

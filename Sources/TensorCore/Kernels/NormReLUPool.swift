@@ -87,24 +87,9 @@ enum NormReLUPoolKernel {
                   let grad = pg.baseAddress! + plane * oh * ow
                   let (mean, s) = (statistics.mean[plane], statistics.inverseStd[plane])
                   let (g, b) = (gamma.data[plane % c], beta.data[plane % c])
-                  for iy in 0..<h {
-                    let upstream: UnsafePointer<Float>
-                    if !pool {
-                      upstream = grad + iy * w
-                    } else if iy / 2 < oh {
-                      // The pooled gradient spread over its window (0 past an odd edge).
-                      let pooled = grad + (iy / 2) * ow
-                      for ix in 0..<(2 * ow) { spread[ix] = pooled[ix >> 1] * 0.25 }
-                      for ix in (2 * ow)..<w { spread[ix] = 0 }
-                      upstream = UnsafePointer(spread)
-                    } else {
-                      spread.update(repeating: 0, count: w)
-                      upstream = UnsafePointer(spread)
-                    }
-                    gateRow(
-                      src + iy * w, upstream, xhat: xhat + iy * w, gz: gz + iy * w, w, mean, s, g, b
-                    )
-                  }
+                  gatePlane(
+                    src, grad, xhat: xhat, gz: gz, spread: spread, h: h, w: w, pool: pool, mean,
+                    s, g, b)
                   let sumG = Reduction.sum(gz, m)
                   let sumGX = Reduction.dot(gz, xhat, m)
                   s1.base[plane] = sumG
@@ -135,6 +120,33 @@ enum NormReLUPoolKernel {
       NDArray(shape: x.shape, data: data), NDArray(shape: [c], data: gGamma),
       NDArray(shape: [c], data: gBeta)
     )
+  }
+
+  /// One plane [H, W] of the backward's first pass: `gateRow` on every row, the upstream row
+  /// being gy's (no pooling) or the pooled gradient spread over its 2×2 window (·¼, 0 past an
+  /// odd edge) in `spread` (W floats).
+  @inline(__always)
+  static func gatePlane(
+    _ x: UnsafePointer<Float>, _ gy: UnsafePointer<Float>, xhat: UnsafeMutablePointer<Float>,
+    gz: UnsafeMutablePointer<Float>, spread: UnsafeMutablePointer<Float>, h: Int, w: Int,
+    pool: Bool, _ mean: Float, _ s: Float, _ g: Float, _ b: Float
+  ) {
+    let (oh, ow) = pool ? (h / 2, w / 2) : (h, w)
+    for iy in 0..<h {
+      let upstream: UnsafePointer<Float>
+      if !pool {
+        upstream = gy + iy * w
+      } else if iy / 2 < oh {
+        let pooled = gy + (iy / 2) * ow
+        for ix in 0..<(2 * ow) { spread[ix] = pooled[ix >> 1] * 0.25 }
+        for ix in (2 * ow)..<w { spread[ix] = 0 }
+        upstream = UnsafePointer(spread)
+      } else {
+        spread.update(repeating: 0, count: w)
+        upstream = UnsafePointer(spread)
+      }
+      gateRow(x + iy * w, upstream, xhat: xhat + iy * w, gz: gz + iy * w, w, mean, s, g, b)
+    }
   }
 
   /// One row of the backward: x̂ = (x − μ)·s and gz = upstream where x̂·γ + β > 0, else 0.

@@ -78,54 +78,27 @@ struct WinogradScratch {
 
   /// Writes the image plane `x` ([H, W]) into the interior of `even`/`odd`.
   func split(_ x: UnsafePointer<Float>, _ t: WinogradTiling) {
-    let g = t.geometry
-    forEachColumn(t) { y, x0, k0 in
-      let (src, e, o) = (
-        x + y * g.width, even + (y + g.padding) * t.halfWidth, odd + (y + g.padding) * t.halfWidth
-      )
-      var (ix, k) = (x0, k0)
-      while ix + 1 < g.width {
-        e[k] = src[ix]
-        o[k] = src[ix + 1]
-        (ix, k) = (ix + 2, k + 1)
-      }
-      if ix < g.width { e[k] = src[ix] }
-    } odd: { y, x0, k0 in
-      (odd + (y + g.padding) * t.halfWidth + k0).pointee = x[y * g.width + x0]
-    }
+    forEachPixel(t) { i, split in split.pointee = x[i] }
   }
 
   /// Copies the interior of `even`/`odd` to the image plane `gx` ([H, W]).
   func merge(_ t: WinogradTiling, into gx: UnsafeMutablePointer<Float>) {
-    let g = t.geometry
-    forEachColumn(t) { y, x0, k0 in
-      let (dst, e, o) = (
-        gx + y * g.width, even + (y + g.padding) * t.halfWidth, odd + (y + g.padding) * t.halfWidth
-      )
-      var (ix, k) = (x0, k0)
-      while ix + 1 < g.width {
-        dst[ix] = e[k]
-        dst[ix + 1] = o[k]
-        (ix, k) = (ix + 2, k + 1)
-      }
-      if ix < g.width { dst[ix] = e[k] }
-    } odd: { y, x0, k0 in
-      gx[y * g.width + x0] = (odd + (y + g.padding) * t.halfWidth + k0).pointee
-    }
+    forEachPixel(t) { i, split in gx[i] = split.pointee }
   }
 
-  /// For each image row y: `odd(y, 0, k)` for the first column when the padding is odd (it
-  /// lands in an odd padded column, at `odd[k]`), then `pairs(y, x0, k0)` from the first
-  /// column x0 whose padded column 2·k0 is even.
-  private func forEachColumn(
-    _ t: WinogradTiling, _ pairs: (_ y: Int, _ x0: Int, _ k0: Int) -> Void,
-    odd single: (_ y: Int, _ x0: Int, _ k0: Int) -> Void
+  /// Calls `body(i, p)` for every pixel i = y·W + x of an image plane, p its place in the
+  /// split padded plane: padded column x + padding, in `even` or `odd` by its parity.
+  @inline(__always)
+  private func forEachPixel(
+    _ t: WinogradTiling, _ body: (_ index: Int, _ split: UnsafeMutablePointer<Float>) -> Void
   ) {
     let g = t.geometry
-    let first = g.padding % 2
     for y in 0..<g.height {
-      if first == 1 && g.width > 0 { single(y, 0, g.padding / 2) }
-      pairs(y, first, (first + g.padding) / 2)
+      let row = (y + g.padding) * t.halfWidth
+      for x in 0..<g.width {
+        let column = x + g.padding
+        body(y * g.width + x, (column & 1 == 0 ? even : odd) + row + column >> 1)
+      }
     }
   }
 
