@@ -39,3 +39,4 @@ if wanted("second-order") {
 // Peak RSS is per process: `make bench` runs these two in processes of their own.
 if only.contains("mtt") { DistillationBenchmarks.mttIteration(steps: 20) }
 if only.contains("dc") { DistillationBenchmarks.dcMatchingStep() }
+if wanted("conv-layers") { ConvLayerBenchmarks.run() }

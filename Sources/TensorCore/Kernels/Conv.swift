@@ -12,9 +12,12 @@ public struct ConvGeometry: Sendable, Equatable {
   public var inputShape: [Int] { [batch, inChannels, height, width] }
   public var filterShape: [Int] { [outChannels, inChannels, kernelHeight, kernelWidth] }
   public var outputShape: [Int] { [batch, outChannels, outHeight, outWidth] }
-  /// Whether the kernels compute this convolution by Winograd's F(2×2, 3×3) (3×3, stride 1,
-  /// at least 16 input and output channels) rather than im2col + GEMM.
+  /// Whether the kernels compute this convolution by Winograd's minimal filtering (3×3,
+  /// stride 1, at least 16 input and output channels) rather than im2col + GEMM.
   public var usesWinograd: Bool { WinogradKernel.applies(self) }
+  /// The Winograd output tile side: 4 for F(4×4, 3×3) on outputs at least 8 high and
+  /// wide, 2 for F(2×2, 3×3) on smaller ones; nil without Winograd.
+  public var winogradTile: Int? { usesWinograd ? WinogradKernel.tileSize(self) : nil }
 
   /// Validates shapes for user input.
   /// - Throws: `ShapeError` when the input is not [N, C, H, W], the filter not [O, C, KH, KW],

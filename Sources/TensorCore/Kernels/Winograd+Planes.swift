@@ -1,12 +1,19 @@
-/// How a convolution's output is cut into 2×2 tiles and its images into blocks.
+/// How a convolution's output is cut into m×m tiles and its images into blocks.
 struct WinogradTiling {
   let geometry: ConvGeometry
-  /// Tiles down and across one output plane: ⌈OH/2⌉, ⌈OW/2⌉.
+  /// Output tile side m (2 or 4, see `WinogradKernel.tileSize`); input tiles are n = m + 2
+  /// wide and there are n² transformed positions (GEMMs) per tile.
+  let m: Int
+  /// Tiles down and across one output plane: ⌈OH/m⌉, ⌈OW/m⌉.
   let tilesHigh, tilesWide: Int
-  /// The zero-padded input plane the tiles read is (2·tilesHigh + 2) × (2·tilesWide + 2), the
-  /// image at offset (padding, padding): H + 2·padding rows, one more when OH is odd. It is
-  /// kept as its even and its odd columns, `paddedHeight` rows of `halfWidth` each.
-  let paddedHeight, halfWidth: Int
+  /// The zero-padded input plane the tiles read is (m·tilesHigh + 2) × (m·tilesWide + 2), the
+  /// image at offset (padding, padding). For F(2×2) it is kept as its even and odd columns
+  /// (two phases), so the stride-2 tile columns are contiguous; for F(4×4) as one plain plane
+  /// whose stride-4 tile columns `gather4` picks out of vector loads. Each phase is
+  /// `paddedHeight` rows of `planeWidth`.
+  let paddedHeight, planeWidth: Int
+  /// Column phases: 2 for F(2×2), 1 for F(4×4).
+  let phases: Int
   /// Blocks of images: enough for ≈ `targetTiles` tiles each, rounded up to an even number
   /// so that two workers get equal shares, with the images spread evenly over them. (A
   /// multiple of 4 cut DC's 10-image synthetic batches into GEMMs of 40 tiles.)
@@ -14,16 +21,25 @@ struct WinogradTiling {
 
   init(_ g: ConvGeometry) {
     geometry = g
-    tilesHigh = (g.outHeight + 1) / 2
-    tilesWide = (g.outWidth + 1) / 2
-    paddedHeight = 2 * tilesHigh + 2
-    halfWidth = tilesWide + 1
+    m = WinogradKernel.tileSize(g)
+    tilesHigh = (g.outHeight + m - 1) / m
+    tilesWide = (g.outWidth + m - 1) / m
+    paddedHeight = m * tilesHigh + 2
+    phases = m == 2 ? 2 : 1
+    planeWidth = (m * tilesWide + 2 + phases - 1) / phases
     let tiles = g.batch * tilesHigh * tilesWide
-    let needed = max(1, (tiles + WinogradKernel.targetTiles - 1) / WinogradKernel.targetTiles)
+    let target = WinogradKernel.targetTiles(m)
+    let needed = max(1, (tiles + target - 1) / target)
     blockCount = max(1, min(g.batch, (needed + 1) / 2 * 2))
   }
 
+  /// Input tile side n = m + 2.
+  var n: Int { m + 2 }
+  /// Transformed positions per tile, n²: one GEMM each.
+  var points: Int { n * n }
   var tilesPerImage: Int { tilesHigh * tilesWide }
+  /// Floats in one phase plane.
+  var planeSize: Int { paddedHeight * planeWidth }
   /// Images in the largest block.
   var blockImages: Int { (geometry.batch + blockCount - 1) / blockCount }
   var blockTiles: Int { blockImages * tilesPerImage }
@@ -44,23 +60,23 @@ struct WinogradScratch {
   static let slack = 8
   /// The transformed tiles of a block (the caller's layout).
   let floats: UnsafeMutablePointer<Float>
-  /// One padded input plane split by column parity: even[y·halfWidth + k] is column 2k.
-  /// Between uses the border is zero: `inputTransform` overwrites only the interior, and
-  /// `inputAdjoint` clears the whole plane before each accumulation and after the last.
-  let even, odd: UnsafeMutablePointer<Float>
-  /// 16 rows of `stagingStride` floats: one plane's tile values, a row per tile element.
+  /// One padded input plane as `phases` planes of `planeSize` floats: phase k, row y, index
+  /// j holds padded column phases·j + k. Between uses the border is zero: `inputTransform`
+  /// overwrites only the interior, and `inputAdjoint` clears the planes before each
+  /// accumulation and after the last. Vector loads may read `planeSlack` floats past them.
+  static let planeSlack = 16
+  let planes: UnsafeMutablePointer<Float>
+  /// n² rows of `stagingStride` floats: one plane's tile values, a row per tile element.
   let staging: UnsafeMutablePointer<Float>
 
   init(floats count: Int, _ t: WinogradTiling) {
-    let plane = t.paddedHeight * t.halfWidth + Self.slack
+    let planeFloats = t.phases * t.planeSize + Self.planeSlack
     floats = .allocate(capacity: count + Self.slack)
-    even = .allocate(capacity: plane)
-    odd = .allocate(capacity: plane)
-    staging = .allocate(capacity: 16 * t.stagingStride)
+    planes = .allocate(capacity: planeFloats)
+    staging = .allocate(capacity: t.points * t.stagingStride)
     // `floats` is written before it is read, but for the slack (see `clearSlack`).
-    even.initialize(repeating: 0, count: plane)
-    odd.initialize(repeating: 0, count: plane)
-    staging.initialize(repeating: 0, count: 16 * t.stagingStride)
+    planes.initialize(repeating: 0, count: planeFloats)
+    staging.initialize(repeating: 0, count: t.points * t.stagingStride)
   }
 
   /// Zeroes the `slack` floats after the first `used` of `floats`: a vector load past the
@@ -71,85 +87,127 @@ struct WinogradScratch {
 
   func deallocate() {
     floats.deallocate()
-    even.deallocate()
-    odd.deallocate()
+    planes.deallocate()
     staging.deallocate()
   }
 
-  /// Writes the image plane `x` ([H, W]) into the interior of `even`/`odd`.
-  func split(_ x: UnsafePointer<Float>, _ t: WinogradTiling) {
-    forEachPixel(t) { i, split in split.pointee = x[i] }
-  }
-
-  /// Copies the interior of `even`/`odd` to the image plane `gx` ([H, W]).
-  func merge(_ t: WinogradTiling, into gx: UnsafeMutablePointer<Float>) {
-    forEachPixel(t) { i, split in gx[i] = split.pointee }
-  }
-
-  /// Calls `body(i, p)` for every pixel i = y·W + x of an image plane, p its place in the
-  /// split padded plane: padded column x + padding, in `even` or `odd` by its parity.
+  /// Padded column `column` of padded row `row`: phase column % phases, index
+  /// column / phases (phases is 1 or 2).
   @inline(__always)
-  private func forEachPixel(
-    _ t: WinogradTiling, _ body: (_ index: Int, _ split: UnsafeMutablePointer<Float>) -> Void
-  ) {
-    let g = t.geometry
-    for y in 0..<g.height {
-      let row = (y + g.padding) * t.halfWidth
-      for x in 0..<g.width {
-        let column = x + g.padding
-        body(y * g.width + x, (column & 1 == 0 ? even : odd) + row + column >> 1)
+  func at(row: Int, column: Int, _ t: WinogradTiling) -> UnsafeMutablePointer<Float> {
+    let shift = t.phases - 1
+    return planes + (column & shift) * t.planeSize + row * t.planeWidth + column >> shift
+  }
+
+  /// Writes the image plane `x` ([H, W]) into the interior of the phase planes.
+  func split(_ x: UnsafePointer<Float>, _ t: WinogradTiling) {
+    forEachRun(t) { i, phase, count in
+      if t.phases == 1 {
+        WinogradKernel.copyRow(phase, x + i, count)
+      } else {
+        for k in 0..<count { phase[k] = x[i + 2 * k] }
       }
     }
   }
 
-  /// Zeroes `even` and `odd`.
+  /// Copies the interior of the phase planes to the image plane `gx` ([H, W]).
+  func merge(_ t: WinogradTiling, into gx: UnsafeMutablePointer<Float>) {
+    forEachRun(t) { i, phase, count in
+      if t.phases == 1 {
+        WinogradKernel.copyRow(gx + i, phase, count)
+      } else {
+        for k in 0..<count { gx[i + 2 * k] = phase[k] }
+      }
+    }
+  }
+
+  /// Calls `body(i, p, count)` for every image row and phase: the pixels i, i + phases, …
+  /// (count of them) of the image plane (W wide) sit at p[0..<count] of that phase plane.
+  @inline(__always)
+  private func forEachRun(
+    _ t: WinogradTiling,
+    _ body: (_ index: Int, _ phase: UnsafeMutablePointer<Float>, _ count: Int) -> Void
+  ) {
+    let g = t.geometry
+    let shift = t.phases - 1
+    for y in 0..<g.height {
+      for x0 in 0..<min(t.phases, g.width) {
+        let count = (g.width - x0 + shift) >> shift
+        body(y * g.width + x0, at(row: y + g.padding, column: x0 + g.padding, t), count)
+      }
+    }
+  }
+
+  /// Calls `body(row, plane)` for every tile row ty and tile element (r, j): `row` is the
+  /// staging row n·r + j from tile ty·tilesWide on, `plane` that element of the row's first
+  /// tile (padded row m·ty + r, column j); the next tiles' follow at stride m / phases.
+  @inline(__always)
+  func forEachTileSegment(
+    _ t: WinogradTiling,
+    _ body: (_ row: UnsafeMutablePointer<Float>, _ plane: UnsafeMutablePointer<Float>) -> Void
+  ) {
+    for ty in 0..<t.tilesHigh {
+      for r in 0..<t.n {
+        for j in 0..<t.n {
+          body(
+            staging + (t.n * r + j) * t.stagingStride + ty * t.tilesWide,
+            at(row: t.m * ty + r, column: j, t))
+        }
+      }
+    }
+  }
+
+  /// Zeroes the phase planes.
   func clearPlanes(_ t: WinogradTiling) {
-    even.update(repeating: 0, count: t.paddedHeight * t.halfWidth)
-    odd.update(repeating: 0, count: t.paddedHeight * t.halfWidth)
+    planes.update(repeating: 0, count: t.phases * t.planeSize)
   }
 }
 
 extension WinogradKernel {
-  /// The 2×2 tiles of the output-gradient plane `gy` ([OH, OW]) as four staging rows
-  /// (a0, b0, a1, b1) = (gy[2ty, 2tx], gy[2ty, 2tx+1], gy[2ty+1, 2tx], gy[2ty+1, 2tx+1]),
-  /// zero past an odd edge.
-  static func gatherQuads(
+  /// The m×m tiles of the output-gradient plane `gy` ([OH, OW]) as m² staging rows, row
+  /// a·m + b holding gy[m·ty + a, m·tx + b] of every tile, zero past the edge.
+  static func gatherTiles(
     _ gy: UnsafePointer<Float>, _ t: WinogradTiling, _ scratch: WinogradScratch
   ) {
-    let (oh, ow) = (t.geometry.outHeight, t.geometry.outWidth)
-    let zs = t.stagingStride
-    let q = scratch.staging
+    let (oh, ow, m, zs) = (t.geometry.outHeight, t.geometry.outWidth, t.m, t.stagingStride)
     for ty in 0..<t.tilesHigh {
-      let top = gy + 2 * ty * ow
-      let bottom = 2 * ty + 1 < oh ? top + ow : nil
-      for tx in 0..<t.tilesWide {
-        let (i, x) = (ty * t.tilesWide + tx, 2 * tx)
-        let right = x + 1 < ow
-        q[i] = top[x]
-        q[zs + i] = right ? top[x + 1] : 0
-        q[2 * zs + i] = bottom?[x] ?? 0
-        q[3 * zs + i] = right ? bottom?[x + 1] ?? 0 : 0
+      for a in 0..<m {
+        let y = m * ty + a
+        let dst = scratch.staging + a * m * zs + ty * t.tilesWide
+        guard y < oh else {
+          for b in 0..<m { (dst + b * zs).update(repeating: 0, count: t.tilesWide) }
+          continue
+        }
+        let row = gy + y * ow
+        for b in 0..<m {
+          let out = dst + b * zs
+          var x = b
+          for tx in 0..<t.tilesWide {
+            out[tx] = x < ow ? row[x] : 0
+            x += m
+          }
+        }
       }
     }
   }
 
-  /// The inverse of `gatherQuads`: writes the staging rows (y00, y01, y10, y11) to the
-  /// output plane `y` ([OH, OW]), dropping values past an odd edge.
-  static func scatterQuads(
+  /// The inverse of `gatherTiles`: writes the staging rows to the output plane `y`
+  /// ([OH, OW]), dropping values past the edge.
+  static func scatterTiles(
     _ q: UnsafePointer<Float>, _ t: WinogradTiling, into y: UnsafeMutablePointer<Float>
   ) {
-    let (oh, ow) = (t.geometry.outHeight, t.geometry.outWidth)
-    let zs = t.stagingStride
+    let (oh, ow, m, zs) = (t.geometry.outHeight, t.geometry.outWidth, t.m, t.stagingStride)
     for ty in 0..<t.tilesHigh {
-      let top = y + 2 * ty * ow
-      let bottom = 2 * ty + 1 < oh ? top + ow : nil
-      for tx in 0..<t.tilesWide {
-        let (i, x) = (ty * t.tilesWide + tx, 2 * tx)
-        top[x] = q[i]
-        bottom?[x] = q[2 * zs + i]
-        if x + 1 < ow {
-          top[x + 1] = q[zs + i]
-          bottom?[x + 1] = q[3 * zs + i]
+      for a in 0..<min(m, oh - m * ty) {
+        let row = y + (m * ty + a) * ow
+        let src = q + a * m * zs + ty * t.tilesWide
+        for b in 0..<min(m, ow) {
+          let values = src + b * zs
+          var x = b
+          for tx in 0..<t.tilesWide where x < ow {
+            row[x] = values[tx]
+            x += m
+          }
         }
       }
     }

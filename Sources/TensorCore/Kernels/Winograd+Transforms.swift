@@ -1,12 +1,14 @@
-/// The F(2×2, 3×3) tile transforms, each a row stage then the same combination on columns:
+/// The tile transforms' drivers: per image plane, the transformed tiles are stored
+/// position-major: element p = n·i + j of tile t for channel k is at p · K · T + k · T + t,
+/// so each position is one row-major [K, T] GEMM operand and the transforms run on vectors
+/// of neighbouring tiles. Input planes are kept split into m column phases
+/// (`WinogradScratch.planes`), so the stride-m tile columns are contiguous too. The
+/// per-chunk arithmetic is below for F(2×2, 3×3) and in Winograd+F4.swift for F(4×4, 3×3).
+/// F(2×2, 3×3), each a row stage then the same combination on columns:
 ///   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   (input tiles)
 ///   Aᵀ = [1 1 1 0; 0 1 −1 −1]                      (output tiles)
-/// Transformed tiles are stored position-major: element p = 4i + j of tile t for channel k is
-/// at p · K · T + k · T + t, so each position is one row-major [K, T] GEMM operand and the
-/// transforms run on vectors of neighbouring tiles. Input planes are kept split by column
-/// parity (`WinogradScratch.even`/`odd`), so the stride-2 tile columns are contiguous too.
 extension WinogradKernel {
-  /// V = Bᵀ d B for every 4×4 input tile of images start..<start+images: [16, C, T].
+  /// V = Bᵀ d B for every n×n input tile of images start..<start+images: [n², C, T].
   static func inputTransform(
     _ x: UnsafePointer<Float>, _ t: WinogradTiling, _ start: Int, _ images: Int,
     _ scratch: WinogradScratch, into v: UnsafeMutablePointer<Float>
@@ -15,18 +17,29 @@ extension WinogradKernel {
     let c = g.inChannels
     let tiles = images * t.tilesPerImage
     let stride = c * tiles
+    let (pw, ps) = (t.planeWidth, t.planeSize)
     for image in 0..<images {
       for channel in 0..<c {
         scratch.split(x + ((start + image) * c + channel) * g.height * g.width, t)
         var dst = v + channel * tiles + image * t.tilesPerImage
+        if t.m == 4 {
+          // Narrow planes (4 tiles across 16 columns): stage each tile element's row of
+          // tiles, then transform the whole plane's tiles in full vectors.
+          let (rows, zs) = (UnsafePointer(scratch.staging), t.stagingStride)
+          scratch.forEachTileSegment(t) { row, plane in gather4(row, plane, t.tilesWide) }
+          forEachChunk(t.tilesPerImage) { i, n in
+            inputChunk4(SIMD8<Float>.self, rows + i, zs, dst + i, stride, n)
+          } narrow: { i, n in
+            inputChunk4(SIMD4<Float>.self, rows + i, zs, dst + i, stride, n)
+          }
+          continue
+        }
         for ty in 0..<t.tilesHigh {
-          let e = UnsafePointer(scratch.even + 2 * ty * t.halfWidth)
-          let o = UnsafePointer(scratch.odd + 2 * ty * t.halfWidth)
-          let row = t.halfWidth
+          let top = UnsafePointer(scratch.planes + 2 * ty * pw)
           forEachChunk(t.tilesWide) { tx, n in
-            inputChunk(SIMD8<Float>.self, e + tx, o + tx, row, dst + tx, stride, n)
+            inputChunk(SIMD8<Float>.self, top + tx, top + ps + tx, pw, dst + tx, stride, n)
           } narrow: { tx, n in
-            inputChunk(SIMD4<Float>.self, e + tx, o + tx, row, dst + tx, stride, n)
+            inputChunk(SIMD4<Float>.self, top + tx, top + ps + tx, pw, dst + tx, stride, n)
           }
           dst += t.tilesWide
         }
@@ -34,7 +47,7 @@ extension WinogradKernel {
     }
   }
 
-  /// y = Aᵀ M A + bias for every tile, M laid out [16, O, T]; the half tiles past an odd
+  /// y = Aᵀ M A + bias for every tile, M laid out [n², O, T]; the parts of tiles past the
   /// output edge are dropped.
   static func outputTransform(
     _ m: UnsafePointer<Float>, _ t: WinogradTiling, _ start: Int, _ images: Int,
@@ -44,22 +57,30 @@ extension WinogradKernel {
     let o = g.outChannels
     let tiles = images * t.tilesPerImage
     let stride = o * tiles
-    let quads = scratch.staging
+    let (rows, zs) = (scratch.staging, t.stagingStride)
     for image in 0..<images {
       for channel in 0..<o {
         let src = m + channel * tiles + image * t.tilesPerImage
         let b = bias[channel]
-        forEachChunk(t.tilesPerImage) { i, n in
-          outputChunk(SIMD8<Float>.self, src + i, stride, b, quads + i, t.stagingStride, n)
-        } narrow: { i, n in
-          outputChunk(SIMD4<Float>.self, src + i, stride, b, quads + i, t.stagingStride, n)
+        if t.m == 2 {
+          forEachChunk(t.tilesPerImage) { i, n in
+            outputChunk(SIMD8<Float>.self, src + i, stride, b, rows + i, zs, n)
+          } narrow: { i, n in
+            outputChunk(SIMD4<Float>.self, src + i, stride, b, rows + i, zs, n)
+          }
+        } else {
+          forEachChunk(t.tilesPerImage) { i, n in
+            outputChunk4(SIMD8<Float>.self, src + i, stride, b, rows + i, zs, n)
+          } narrow: { i, n in
+            outputChunk4(SIMD4<Float>.self, src + i, stride, b, rows + i, zs, n)
+          }
         }
-        scatterQuads(quads, t, into: y + ((start + image) * o + channel) * g.outHeight * g.outWidth)
+        scatterTiles(rows, t, into: y + ((start + image) * o + channel) * g.outHeight * g.outWidth)
       }
     }
   }
 
-  /// dM = A dY Aᵀ for every 2×2 tile of gy, [16, O, T]; rows and columns past an odd output
+  /// dM = A dY Aᵀ for every m×m tile of gy, [n², O, T]; rows and columns past the output
   /// edge count as zero.
   static func gradientTransform(
     _ gy: UnsafePointer<Float>, _ t: WinogradTiling, _ start: Int, _ images: Int,
@@ -69,21 +90,29 @@ extension WinogradKernel {
     let o = g.outChannels
     let tiles = images * t.tilesPerImage
     let stride = o * tiles
-    let quads = UnsafePointer(scratch.staging)
+    let (rows, zs) = (UnsafePointer(scratch.staging), t.stagingStride)
     for image in 0..<images {
       for channel in 0..<o {
-        gatherQuads(gy + ((start + image) * o + channel) * g.outHeight * g.outWidth, t, scratch)
+        gatherTiles(gy + ((start + image) * o + channel) * g.outHeight * g.outWidth, t, scratch)
         let dst = dm + channel * tiles + image * t.tilesPerImage
-        forEachChunk(t.tilesPerImage) { i, n in
-          gradientChunk(SIMD8<Float>.self, quads + i, t.stagingStride, dst + i, stride, n)
-        } narrow: { i, n in
-          gradientChunk(SIMD4<Float>.self, quads + i, t.stagingStride, dst + i, stride, n)
+        if t.m == 2 {
+          forEachChunk(t.tilesPerImage) { i, n in
+            gradientChunk(SIMD8<Float>.self, rows + i, zs, dst + i, stride, n)
+          } narrow: { i, n in
+            gradientChunk(SIMD4<Float>.self, rows + i, zs, dst + i, stride, n)
+          }
+        } else {
+          forEachChunk(t.tilesPerImage) { i, n in
+            gradientChunk4(SIMD8<Float>.self, rows + i, zs, dst + i, stride, n)
+          } narrow: { i, n in
+            gradientChunk4(SIMD4<Float>.self, rows + i, zs, dst + i, stride, n)
+          }
         }
       }
     }
   }
 
-  /// gx = the scatter-added B dV Bᵀ of every tile, dV laid out [16, C, T], cropped from the
+  /// gx = the scatter-added B dV Bᵀ of every tile, dV laid out [n², C, T], cropped from the
   /// padded plane back to the image.
   static func inputAdjoint(
     _ dv: UnsafePointer<Float>, _ t: WinogradTiling, _ start: Int, _ images: Int,
@@ -97,22 +126,24 @@ extension WinogradKernel {
     for image in 0..<images {
       for channel in 0..<c {
         let src = dv + channel * tiles + image * t.tilesPerImage
-        forEachChunk(t.tilesPerImage) { i, n in
-          adjointChunk(SIMD8<Float>.self, src + i, stride, z + i, zs, n)
-        } narrow: { i, n in
-          adjointChunk(SIMD4<Float>.self, src + i, stride, z + i, zs, n)
+        if t.m == 2 {
+          forEachChunk(t.tilesPerImage) { i, n in
+            adjointChunk(SIMD8<Float>.self, src + i, stride, z + i, zs, n)
+          } narrow: { i, n in
+            adjointChunk(SIMD4<Float>.self, src + i, stride, z + i, zs, n)
+          }
+        } else {
+          forEachChunk(t.tilesPerImage) { i, n in
+            adjointChunk4(SIMD8<Float>.self, src + i, stride, z + i, zs, n)
+          } narrow: { i, n in
+            adjointChunk4(SIMD4<Float>.self, src + i, stride, z + i, zs, n)
+          }
         }
         scratch.clearPlanes(t)
-        for ty in 0..<t.tilesHigh {
-          for r in 0..<4 {
-            let e = scratch.even + (2 * ty + r) * t.halfWidth
-            let o = scratch.odd + (2 * ty + r) * t.halfWidth
-            let row = z + 4 * r * zs + ty * t.tilesWide
-            addRow(e, row, t.tilesWide)
-            addRow(o, row + zs, t.tilesWide)
-            addRow(e + 1, row + 2 * zs, t.tilesWide)
-            addRow(o + 1, row + 3 * zs, t.tilesWide)
-          }
+        if t.m == 4 {
+          scratch.forEachTileSegment(t) { row, plane in scatterAdd4(plane, row, t.tilesWide) }
+        } else {
+          scratch.forEachTileSegment(t) { row, plane in addRow(plane, row, t.tilesWide) }
         }
         scratch.merge(t, into: gx + ((start + image) * c + channel) * g.height * g.width)
       }
@@ -142,8 +173,8 @@ extension WinogradKernel {
     }
   }
 
-  /// The tiles at e/o[tx ..< tx + n] of one tile row: rows r = 0..3 of the tile are
-  /// e[r·row], o[r·row], e[r·row + 1], o[r·row + 1] (columns 0..3).
+  /// F(2×2): the tiles at e/o[tx ..< tx + n] of one tile row (e, o: the even and odd column
+  /// phases): rows r = 0..3 of the tile are e[r·row], o[r·row], e[r·row + 1], o[r·row + 1].
   @inline(__always)
   static func inputChunk<V: SIMD>(
     _: V.Type, _ e: UnsafePointer<Float>, _ o: UnsafePointer<Float>, _ row: Int,
@@ -276,6 +307,50 @@ extension WinogradKernel {
       UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
     } else {
       for lane in 0..<n { p[lane] = v[lane] }
+    }
+  }
+
+  /// dst[i] = src[4i] for i < n, four at a time from 16-float loads (may read 15 floats
+  /// past src[4(n − 1)]), then two from an 8-float load, then one.
+  @inline(__always)
+  static func gather4(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ n: Int) {
+    var i = 0
+    while n - i >= 4 {
+      let v = UnsafeRawPointer(src + 4 * i).loadUnaligned(as: SIMD16<Float>.self)
+      UnsafeMutableRawPointer(dst + i).storeBytes(of: v.evenHalf.evenHalf, as: SIMD4<Float>.self)
+      i += 4
+    }
+    if n - i >= 2 {
+      let v = UnsafeRawPointer(src + 4 * i).loadUnaligned(as: SIMD8<Float>.self)
+      UnsafeMutableRawPointer(dst + i).storeBytes(of: v.evenHalf.evenHalf, as: SIMD2<Float>.self)
+      i += 2
+    }
+    if i < n { dst[i] = src[4 * i] }
+  }
+
+  /// dst[4i] += src[i] for i < n.
+  @inline(__always)
+  static func scatterAdd4(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ n: Int)
+  {
+    for i in 0..<n { dst[4 * i] += src[i] }
+  }
+
+  /// dst[0..<n] = src[0..<n] (rows of a few floats: a `memmove` call would cost more);
+  /// reads nothing past src[n − 1], which may be the end of the caller's array.
+  @inline(__always)
+  static func copyRow(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ n: Int) {
+    var i = 0
+    while n - i >= 8 {
+      store(load(SIMD8<Float>.self, src + i), dst + i, 8)
+      i += 8
+    }
+    if n - i >= 4 {
+      store(load(SIMD4<Float>.self, src + i), dst + i, 4)
+      i += 4
+    }
+    while i < n {
+      dst[i] = src[i]
+      i += 1
     }
   }
 

@@ -1,8 +1,9 @@
-/// 3×3, stride-1 convolutions by Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray,
-/// "Fast Algorithms for Convolutional Neural Networks", CVPR 2016): each 2×2 output tile is
-/// Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A for its 4×4 input tile d, so per tile and channel pair the
-/// 36 multiply-adds of a direct convolution become 16. Summed over input channels the
-/// elementwise products are 16 GEMMs, one per tile position p:
+/// 3×3, stride-1 convolutions by Winograd's minimal filtering F(m×m, 3×3) (Lavin & Gray,
+/// "Fast Algorithms for Convolutional Neural Networks", CVPR 2016): each m×m output tile is
+/// Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A for its n×n input tile d (n = m + 2), so per tile and channel
+/// pair the 9·m² multiply-adds of a direct convolution become n²: 16 for 4 outputs with
+/// F(2×2), 36 for 16 with F(4×4). Summed over input channels the elementwise products are n²
+/// GEMMs, one per tile position p:
 ///   M[p] [O, T] = U[p] [O, C] · V[p] [C, T],   U = G g Gᵀ,  V = Bᵀ d B.
 /// The two adjoints follow from linearity in U and V, with dM = A dY Aᵀ:
 ///   dV[p] = U[p]ᵀ · dM[p]  then  dd = B dV Bᵀ (tiles overlap by 2, so dd is scatter-added),
@@ -11,11 +12,22 @@
 /// scratch and single-threaded GEMMs; blocks depend only on the geometry, so results do not
 /// depend on the thread count.
 enum WinogradKernel {
-  /// Tiles per block: 128 measured best of 64…512 (V and M, 16 · C · T floats each, near L2).
-  static let targetTiles = 128
+  /// Tiles per block, near L2 for V and M (n² · C · T floats each): 128 for F(2×2) measured
+  /// best of 64…512, 64 for F(4×4) (of 64…256; its tiles are 2.25× larger).
+  static func targetTiles(_ m: Int) -> Int { m == 4 ? 64 : 128 }
   /// Convolutions with fewer channels stay with im2col: the GEMMs' inner dimension would be
   /// too short to pay for the transforms.
   static let minChannels = 16
+  /// Outputs at least this high and wide use F(4×4, 3×3), smaller ones F(2×2, 3×3). On
+  /// ConvNet-3's 16×16 layer (w128, 256 images) F(4×4) took 15–20 % less time forward and
+  /// backward; on its 8×8 layer (2×2 tiles per plane, half-empty vectors) 0–10 % (one of two
+  /// A/B runs within noise), not worth F(4×4)'s ≈ 10× larger Float error.
+  static let minSideForF4 = 12
+
+  /// The output tile side m for `g`: 4 or 2.
+  static func tileSize(_ g: ConvGeometry) -> Int {
+    min(g.outHeight, g.outWidth) >= minSideForF4 ? 4 : 2
+  }
 
   /// Whether `g` is a convolution this kernel computes.
   static func applies(_ g: ConvGeometry) -> Bool {
@@ -27,21 +39,21 @@ enum WinogradKernel {
   static func forward(_ x: NDArray, _ w: NDArray, bias: NDArray?, _ g: ConvGeometry) -> NDArray {
     let t = WinogradTiling(g)
     let (c, o) = (g.inChannels, g.outChannels)
-    let u = filterTransform(w, g)
+    let u = filterTransform(w, t)
     let bias = bias?.data ?? [Float](repeating: 0, count: o)
     let data = makeArray(count: Shape.count(g.outputShape)) { out in
       let y = SharedPointer(out.baseAddress!)
       withSharedPointers(x.data, u, bias) { px, pu, pb in
-        forEachBlock(t, scratch: 16 * (c + o) * t.blockTiles) { start, images, scratch in
+        forEachBlock(t, scratch: t.points * (c + o) * t.blockTiles) { start, images, scratch in
           let tiles = images * t.tilesPerImage
-          let (v, m) = (scratch.floats, scratch.floats + 16 * c * t.blockTiles)
+          let (v, m) = (scratch.floats, scratch.floats + t.points * c * t.blockTiles)
           inputTransform(px.base, t, start, images, scratch, into: v)
-          for p in 0..<16 {
+          for p in 0..<t.points {
             Gemm.call(
               false, false, o, tiles, c, 1, pu.base + p * o * c, c, v + p * c * tiles, tiles,
               0, m + p * o * tiles, tiles)
           }
-          scratch.clearSlack(after: 16 * (c * t.blockTiles + o * tiles))
+          scratch.clearSlack(after: t.points * (c * t.blockTiles + o * tiles))
           outputTransform(m, t, start, images, scratch, bias: pb.base, into: y.base)
         }
       }
@@ -53,20 +65,20 @@ enum WinogradKernel {
   static func backwardInput(_ gy: NDArray, _ w: NDArray, _ g: ConvGeometry) -> NDArray {
     let t = WinogradTiling(g)
     let (c, o) = (g.inChannels, g.outChannels)
-    let u = filterTransform(w, g)
+    let u = filterTransform(w, t)
     let data = makeArray(count: Shape.count(g.inputShape)) { out in
       let gx = SharedPointer(out.baseAddress!)
       withSharedPointers(gy.data, u, []) { pg, pu, _ in
-        forEachBlock(t, scratch: 16 * (c + o) * t.blockTiles) { start, images, scratch in
+        forEachBlock(t, scratch: t.points * (c + o) * t.blockTiles) { start, images, scratch in
           let tiles = images * t.tilesPerImage
-          let (dm, dv) = (scratch.floats, scratch.floats + 16 * o * t.blockTiles)
+          let (dm, dv) = (scratch.floats, scratch.floats + t.points * o * t.blockTiles)
           gradientTransform(pg.base, t, start, images, scratch, into: dm)
-          for p in 0..<16 {
+          for p in 0..<t.points {
             Gemm.call(
               true, false, c, tiles, o, 1, pu.base + p * o * c, c, dm + p * o * tiles, tiles,
               0, dv + p * c * tiles, tiles)
           }
-          scratch.clearSlack(after: 16 * (o * t.blockTiles + c * tiles))
+          scratch.clearSlack(after: t.points * (o * t.blockTiles + c * tiles))
           inputAdjoint(dv, t, start, images, scratch, into: gx.base)
         }
       }
@@ -86,9 +98,9 @@ enum WinogradKernel {
   {
     let t = WinogradTiling(g)
     let (c, o) = (g.inChannels, g.outChannels)
-    let size = 16 * o * c
+    let size = t.points * o * c
     let groups = min(t.blockCount, ConvKernel.filterGroups)
-    let u = w.map { filterTransform($0, g) } ?? []
+    let u = w.map { filterTransform($0, t) } ?? []
     var partials = [Float](repeating: 0, count: groups * size)
     var gx: [Float] = []
     func run(_ gxBase: UnsafeMutablePointer<Float>?) {
@@ -96,19 +108,19 @@ enum WinogradKernel {
         let partial = SharedPointer(pp.baseAddress!)
         let gxOut = gxBase.map(SharedPointer.init)
         withSharedPointers(x.data, gy.data, u) { px, pg, pu in
-          let cost = 16 * o * c * t.blockTiles * (gxOut == nil ? 1 : 2)
+          let cost = t.points * o * c * t.blockTiles * (gxOut == nil ? 1 : 2)
           Parallel.forEachRange(groups, costPerItem: cost * t.blockCount / groups) { range in
-            let scratch = WinogradScratch(floats: 16 * (c + o) * t.blockTiles, t)
+            let scratch = WinogradScratch(floats: t.points * (c + o) * t.blockTiles, t)
             defer { scratch.deallocate() }
             for group in range {
               let blocks = (group * t.blockCount / groups)..<((group + 1) * t.blockCount / groups)
               for block in blocks {
                 let (start, images) = t.block(block)
                 let tiles = images * t.tilesPerImage
-                let (v, dm) = (scratch.floats, scratch.floats + 16 * c * t.blockTiles)
+                let (v, dm) = (scratch.floats, scratch.floats + t.points * c * t.blockTiles)
                 inputTransform(px.base, t, start, images, scratch, into: v)
                 gradientTransform(pg.base, t, start, images, scratch, into: dm)
-                for p in 0..<16 {
+                for p in 0..<t.points {
                   Gemm.call(
                     false, true, o, c, tiles, 1, dm + p * o * tiles, tiles, v + p * c * tiles,
                     tiles, block == blocks.lowerBound ? 0 : 1,
@@ -116,12 +128,12 @@ enum WinogradKernel {
                 }
                 guard let gxOut else { continue }
                 // dV overwrites V, which the filter product above was the last to read.
-                for p in 0..<16 {
+                for p in 0..<t.points {
                   Gemm.call(
                     true, false, c, tiles, o, 1, pu.base + p * o * c, c, dm + p * o * tiles,
                     tiles, 0, v + p * c * tiles, tiles)
                 }
-                scratch.clearSlack(after: 16 * c * tiles)
+                scratch.clearSlack(after: t.points * c * tiles)
                 inputAdjoint(v, t, start, images, scratch, into: gxOut.base)
               }
             }
@@ -139,7 +151,7 @@ enum WinogradKernel {
       run(nil)
     }
     return (
-      NDArray(shape: g.filterShape, data: filterAdjoint(partials, g)),
+      NDArray(shape: g.filterShape, data: filterAdjoint(partials, t)),
       w == nil ? nil : NDArray(shape: g.inputShape, data: gx)
     )
   }
@@ -151,7 +163,7 @@ enum WinogradKernel {
     _ body: (_ start: Int, _ images: Int, _ scratch: WinogradScratch) -> Void
   ) {
     let g = t.geometry
-    let cost = 16 * t.blockTiles * g.inChannels * g.outChannels
+    let cost = t.points * t.blockTiles * g.inChannels * g.outChannels
     Parallel.forEachRange(t.blockCount, costPerItem: cost) { blocks in
       let buffers = WinogradScratch(floats: scratch, t)
       defer { buffers.deallocate() }
