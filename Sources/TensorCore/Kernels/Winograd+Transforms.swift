@@ -1,9 +1,10 @@
 /// The tile transforms' drivers: per image plane, the transformed tiles are stored
 /// position-major: element p = n·i + j of tile t for channel k is at p · K · T + k · T + t,
 /// so each position is one row-major [K, T] GEMM operand and the transforms run on vectors
-/// of neighbouring tiles. Input planes are kept split into m column phases
-/// (`WinogradScratch.planes`), so the stride-m tile columns are contiguous too. The
-/// per-chunk arithmetic is below for F(2×2, 3×3) and in Winograd+F4.swift for F(4×4, 3×3).
+/// of neighbouring tiles. F(2×2) keeps each input plane split by column parity
+/// (`WinogradScratch.planes`), so its stride-2 tile columns are contiguous; F(4×4) first
+/// stages each tile element's run of tiles (`gather4`). The per-chunk arithmetic is below
+/// for F(2×2, 3×3) and in Winograd+F4.swift for F(4×4, 3×3).
 /// F(2×2, 3×3), each a row stage then the same combination on columns:
 ///   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   (input tiles)
 ///   Aᵀ = [1 1 1 0; 0 1 −1 −1]                      (output tiles)
