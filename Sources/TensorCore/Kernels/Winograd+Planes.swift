@@ -43,6 +43,15 @@ struct WinogradTiling {
   /// Images in the largest block.
   var blockImages: Int { (geometry.batch + blockCount - 1) / blockCount }
   var blockTiles: Int { blockImages * tilesPerImage }
+  /// Floats between positions p and p + 1 of a transformed block of k channels and `tiles`
+  /// tiles: its [k, tiles] rows and a pad. Without the pad the n² rows a transform writes lie
+  /// a multiple of 4 KB apart (k·T = 128·64 floats), all in one set of the L1 cache. The pad
+  /// is a multiple of 16 floats, so rows stay 64-byte aligned for the GEMMs.
+  func positionStride(_ k: Int, _ tiles: Int) -> Int { k * tiles + Self.positionPad }
+  /// 16 floats: 3–20 % faster transforms than with no pad (A/B, fastest of 15).
+  static let positionPad = 16
+  /// Floats of the largest transformed block of k channels.
+  func blockFloats(_ k: Int) -> Int { points * positionStride(k, blockTiles) }
   /// Floats between the rows of `WinogradScratch.staging`: one image's tiles and the slack a
   /// vector load past the last tile may read.
   var stagingStride: Int { tilesPerImage + WinogradScratch.slack }
@@ -58,7 +67,8 @@ struct WinogradTiling {
 /// so every buffer carries that much spare; such lanes are never stored.
 struct WinogradScratch {
   static let slack = 8
-  /// The transformed tiles of a block (the caller's layout).
+  /// The transformed tiles of a block (the caller's layout), zero where never written: the
+  /// pads between positions, which vector loads past a row's last tile read.
   let floats: UnsafeMutablePointer<Float>
   /// One padded input plane as `phases` planes of `planeSize` floats: phase k, row y, index
   /// j holds padded column phases·j + k. Between uses the border is zero: `inputTransform`
@@ -74,15 +84,9 @@ struct WinogradScratch {
     floats = .allocate(capacity: count + Self.slack)
     planes = .allocate(capacity: planeFloats)
     staging = .allocate(capacity: t.points * t.stagingStride)
-    // `floats` is written before it is read, but for the slack (see `clearSlack`).
+    floats.initialize(repeating: 0, count: count + Self.slack)
     planes.initialize(repeating: 0, count: planeFloats)
     staging.initialize(repeating: 0, count: t.points * t.stagingStride)
-  }
-
-  /// Zeroes the `slack` floats after the first `used` of `floats`: a vector load past the
-  /// last row of a partly filled region reads them.
-  func clearSlack(after used: Int) {
-    (floats + used).update(repeating: 0, count: Self.slack)
   }
 
   func deallocate() {

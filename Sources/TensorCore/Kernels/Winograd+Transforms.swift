@@ -12,12 +12,11 @@ extension WinogradKernel {
   /// V = Bᵀ d B for every n×n input tile of images start..<start+images: [n², C, T].
   static func inputTransform(
     _ x: UnsafePointer<Float>, _ t: WinogradTiling, _ start: Int, _ images: Int,
-    _ scratch: WinogradScratch, into v: UnsafeMutablePointer<Float>
+    _ scratch: WinogradScratch, into v: UnsafeMutablePointer<Float>, positionStride stride: Int
   ) {
     let g = t.geometry
     let c = g.inChannels
     let tiles = images * t.tilesPerImage
-    let stride = c * tiles
     let (pw, ps) = (t.planeWidth, t.planeSize)
     for image in 0..<images {
       for channel in 0..<c {
@@ -52,12 +51,12 @@ extension WinogradKernel {
   /// output edge are dropped.
   static func outputTransform(
     _ m: UnsafePointer<Float>, _ t: WinogradTiling, _ start: Int, _ images: Int,
-    _ scratch: WinogradScratch, bias: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>
+    _ scratch: WinogradScratch, positionStride stride: Int, bias: UnsafePointer<Float>,
+    into y: UnsafeMutablePointer<Float>
   ) {
     let g = t.geometry
     let o = g.outChannels
     let tiles = images * t.tilesPerImage
-    let stride = o * tiles
     let (rows, zs) = (scratch.staging, t.stagingStride)
     for image in 0..<images {
       for channel in 0..<o {
@@ -85,12 +84,11 @@ extension WinogradKernel {
   /// edge count as zero.
   static func gradientTransform(
     _ gy: UnsafePointer<Float>, _ t: WinogradTiling, _ start: Int, _ images: Int,
-    _ scratch: WinogradScratch, into dm: UnsafeMutablePointer<Float>
+    _ scratch: WinogradScratch, into dm: UnsafeMutablePointer<Float>, positionStride stride: Int
   ) {
     let g = t.geometry
     let o = g.outChannels
     let tiles = images * t.tilesPerImage
-    let stride = o * tiles
     let (rows, zs) = (UnsafePointer(scratch.staging), t.stagingStride)
     for image in 0..<images {
       for channel in 0..<o {
@@ -117,12 +115,11 @@ extension WinogradKernel {
   /// padded plane back to the image.
   static func inputAdjoint(
     _ dv: UnsafePointer<Float>, _ t: WinogradTiling, _ start: Int, _ images: Int,
-    _ scratch: WinogradScratch, into gx: UnsafeMutablePointer<Float>
+    _ scratch: WinogradScratch, positionStride stride: Int, into gx: UnsafeMutablePointer<Float>
   ) {
     let g = t.geometry
     let c = g.inChannels
     let tiles = images * t.tilesPerImage
-    let stride = c * tiles
     let (z, zs) = (scratch.staging, t.stagingStride)
     for image in 0..<images {
       for channel in 0..<c {

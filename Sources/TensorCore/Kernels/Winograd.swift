@@ -44,17 +44,18 @@ enum WinogradKernel {
     let data = makeArray(count: Shape.count(g.outputShape)) { out in
       let y = SharedPointer(out.baseAddress!)
       withSharedPointers(x.data, u, bias) { px, pu, pb in
-        forEachBlock(t, scratch: t.points * (c + o) * t.blockTiles) { start, images, scratch in
+        forEachBlock(t, scratch: t.blockFloats(c) + t.blockFloats(o)) { start, images, scratch in
           let tiles = images * t.tilesPerImage
-          let (v, m) = (scratch.floats, scratch.floats + t.points * c * t.blockTiles)
-          inputTransform(px.base, t, start, images, scratch, into: v)
+          let (sv, sm) = (t.positionStride(c, tiles), t.positionStride(o, tiles))
+          let (v, m) = (scratch.floats, scratch.floats + t.blockFloats(c))
+          inputTransform(px.base, t, start, images, scratch, into: v, positionStride: sv)
           for p in 0..<t.points {
             Gemm.call(
-              false, false, o, tiles, c, 1, pu.base + p * o * c, c, v + p * c * tiles, tiles,
-              0, m + p * o * tiles, tiles)
+              false, false, o, tiles, c, 1, pu.base + p * o * c, c, v + p * sv, tiles, 0,
+              m + p * sm, tiles)
           }
-          scratch.clearSlack(after: t.points * (c * t.blockTiles + o * tiles))
-          outputTransform(m, t, start, images, scratch, bias: pb.base, into: y.base)
+          outputTransform(
+            m, t, start, images, scratch, positionStride: sm, bias: pb.base, into: y.base)
         }
       }
     }
@@ -69,17 +70,17 @@ enum WinogradKernel {
     let data = makeArray(count: Shape.count(g.inputShape)) { out in
       let gx = SharedPointer(out.baseAddress!)
       withSharedPointers(gy.data, u, []) { pg, pu, _ in
-        forEachBlock(t, scratch: t.points * (c + o) * t.blockTiles) { start, images, scratch in
+        forEachBlock(t, scratch: t.blockFloats(o) + t.blockFloats(c)) { start, images, scratch in
           let tiles = images * t.tilesPerImage
-          let (dm, dv) = (scratch.floats, scratch.floats + t.points * o * t.blockTiles)
-          gradientTransform(pg.base, t, start, images, scratch, into: dm)
+          let (sm, sv) = (t.positionStride(o, tiles), t.positionStride(c, tiles))
+          let (dm, dv) = (scratch.floats, scratch.floats + t.blockFloats(o))
+          gradientTransform(pg.base, t, start, images, scratch, into: dm, positionStride: sm)
           for p in 0..<t.points {
             Gemm.call(
-              true, false, c, tiles, o, 1, pu.base + p * o * c, c, dm + p * o * tiles, tiles,
-              0, dv + p * c * tiles, tiles)
+              true, false, c, tiles, o, 1, pu.base + p * o * c, c, dm + p * sm, tiles, 0,
+              dv + p * sv, tiles)
           }
-          scratch.clearSlack(after: t.points * (o * t.blockTiles + c * tiles))
-          inputAdjoint(dv, t, start, images, scratch, into: gx.base)
+          inputAdjoint(dv, t, start, images, scratch, positionStride: sv, into: gx.base)
         }
       }
     }
@@ -110,31 +111,30 @@ enum WinogradKernel {
         withSharedPointers(x.data, gy.data, u) { px, pg, pu in
           let cost = t.points * o * c * t.blockTiles * (gxOut == nil ? 1 : 2)
           Parallel.forEachRange(groups, costPerItem: cost * t.blockCount / groups) { range in
-            let scratch = WinogradScratch(floats: t.points * (c + o) * t.blockTiles, t)
+            let scratch = WinogradScratch(floats: t.blockFloats(c) + t.blockFloats(o), t)
             defer { scratch.deallocate() }
             for group in range {
               let blocks = (group * t.blockCount / groups)..<((group + 1) * t.blockCount / groups)
               for block in blocks {
                 let (start, images) = t.block(block)
                 let tiles = images * t.tilesPerImage
-                let (v, dm) = (scratch.floats, scratch.floats + t.points * c * t.blockTiles)
-                inputTransform(px.base, t, start, images, scratch, into: v)
-                gradientTransform(pg.base, t, start, images, scratch, into: dm)
+                let (sv, sm) = (t.positionStride(c, tiles), t.positionStride(o, tiles))
+                let (v, dm) = (scratch.floats, scratch.floats + t.blockFloats(c))
+                inputTransform(px.base, t, start, images, scratch, into: v, positionStride: sv)
+                gradientTransform(pg.base, t, start, images, scratch, into: dm, positionStride: sm)
                 for p in 0..<t.points {
                   Gemm.call(
-                    false, true, o, c, tiles, 1, dm + p * o * tiles, tiles, v + p * c * tiles,
-                    tiles, block == blocks.lowerBound ? 0 : 1,
-                    partial.base + group * size + p * o * c, c)
+                    false, true, o, c, tiles, 1, dm + p * sm, tiles, v + p * sv, tiles,
+                    block == blocks.lowerBound ? 0 : 1, partial.base + group * size + p * o * c, c)
                 }
                 guard let gxOut else { continue }
                 // dV overwrites V, which the filter product above was the last to read.
                 for p in 0..<t.points {
                   Gemm.call(
-                    true, false, c, tiles, o, 1, pu.base + p * o * c, c, dm + p * o * tiles,
-                    tiles, 0, v + p * c * tiles, tiles)
+                    true, false, c, tiles, o, 1, pu.base + p * o * c, c, dm + p * sm, tiles, 0,
+                    v + p * sv, tiles)
                 }
-                scratch.clearSlack(after: t.points * c * tiles)
-                inputAdjoint(v, t, start, images, scratch, into: gxOut.base)
+                inputAdjoint(v, t, start, images, scratch, positionStride: sv, into: gxOut.base)
               }
             }
           }
