@@ -48,27 +48,34 @@ extension Tensor {
     let parents = [x, filter] + (bias.map { [$0] } ?? [])
     return Tensor.record(out, parents: parents, op: "conv2d") { g, _ in
       let gb = bias.map { _ in g.sum(axes: [0, 2, 3]) }
-      if !GradMode.isEnabled && x.requiresGrad && filter.requiresGrad {
-        let (gx, gw) = NDArray.conv2dBackward(
-          g.value, input: x.value, filter: filter.value, stride: stride, padding: padding)
-        return [Tensor(gx), Tensor(gw), gb]
-      }
+      // Both gradients in one call (Winograd transforms g once for the two), recorded as
+      // their two ops when a higher derivative will follow.
+      let both =
+        x.requiresGrad && filter.requiresGrad
+        ? NDArray.conv2dBackward(
+          g.value, input: x.value, filter: filter.value, stride: stride, padding: padding) : nil
       let gx =
         x.requiresGrad
-        ? Tensor.conv2dBackwardInput(g, filter: filter, inputShape: x.shape, stride, padding) : nil
+        ? Tensor.conv2dBackwardInput(
+          g, filter: filter, inputShape: x.shape, stride, padding, value: both?.input) : nil
       let gw =
         filter.requiresGrad
-        ? Tensor.conv2dBackwardFilter(x, g, filterShape: filter.shape, stride, padding) : nil
+        ? Tensor.conv2dBackwardFilter(
+          x, g, filterShape: filter.shape, stride, padding, value: both?.filter) : nil
       return [gx, gw, gb]
     }
   }
 
   /// ∂⟨g, conv(x, w)⟩/∂x, linear in g and w. Adjoints: ∂g = conv(dz, w), ∂w = filterGrad(dz, g).
+  /// `value`: the result, when already computed (by `NDArray.conv2dBackward`).
   public static func conv2dBackwardInput(
-    _ g: Tensor, filter: Tensor, inputShape: [Int], _ stride: Int, _ padding: Int
+    _ g: Tensor, filter: Tensor, inputShape: [Int], _ stride: Int, _ padding: Int,
+    value: NDArray? = nil
   ) -> Tensor {
-    let out = NDArray.conv2dBackwardInput(
-      g.value, filter: filter.value, inputShape: inputShape, stride: stride, padding: padding)
+    let out =
+      value
+      ?? NDArray.conv2dBackwardInput(
+        g.value, filter: filter.value, inputShape: inputShape, stride: stride, padding: padding)
     return Tensor.record(out, parents: [g, filter], op: "conv2dBackwardInput") { dz, _ in
       [
         g.requiresGrad ? dz.conv2d(filter, stride: stride, padding: padding) : nil,
@@ -79,11 +86,15 @@ extension Tensor {
   }
 
   /// ∂⟨g, conv(x, w)⟩/∂w, bilinear in x and g. Adjoints: ∂x = inputGrad(g, dz), ∂g = conv(x, dz).
+  /// `value`: the result, when already computed (by `NDArray.conv2dBackward`).
   public static func conv2dBackwardFilter(
-    _ x: Tensor, _ g: Tensor, filterShape: [Int], _ stride: Int, _ padding: Int
+    _ x: Tensor, _ g: Tensor, filterShape: [Int], _ stride: Int, _ padding: Int,
+    value: NDArray? = nil
   ) -> Tensor {
-    let out = NDArray.conv2dBackwardFilter(
-      x.value, g.value, filterShape: filterShape, stride: stride, padding: padding)
+    let out =
+      value
+      ?? NDArray.conv2dBackwardFilter(
+        x.value, g.value, filterShape: filterShape, stride: stride, padding: padding)
     return Tensor.record(out, parents: [x, g], op: "conv2dBackwardFilter") { dz, _ in
       [
         x.requiresGrad

@@ -14,7 +14,7 @@ struct WinogradTiling {
   let paddedHeight, planeWidth: Int
   /// Column phases: 2 for F(2×2), 1 for F(4×4).
   let phases: Int
-  /// Blocks of images: enough for ≈ `targetTiles` tiles each, rounded up to an even number
+  /// Blocks of images: ≈ `targetTiles` tiles each or more, rounded up to an even number
   /// so that two workers get equal shares, with the images spread evenly over them. (A
   /// multiple of 4 cut DC's 10-image synthetic batches into GEMMs of 40 tiles.)
   let blockCount: Int
@@ -29,7 +29,9 @@ struct WinogradTiling {
     planeWidth = (m * tilesWide + 2 + phases - 1) / phases
     let tiles = g.batch * tilesHigh * tilesWide
     let target = WinogradKernel.targetTiles(m)
-    let needed = max(1, (tiles + target - 1) / target)
+    // Rounded down: a 10-image batch of 16×16 F(4×4) tiles (160) runs as 2 GEMM blocks of 80
+    // rather than 4 of 40, whose A-operand packing costs as much as their products.
+    let needed = max(1, tiles / target)
     blockCount = max(1, min(g.batch, (needed + 1) / 2 * 2))
   }
 
