@@ -36,7 +36,7 @@ if wanted("convnet") {
 if wanted("second-order") {
   Benchmarks.secondOrderStep(images: 100, steps: 10)
 }
+if wanted("conv-layers") { ConvLayerBenchmarks.run() }
 // Peak RSS is per process: `make bench` runs these two in processes of their own.
 if only.contains("mtt") { DistillationBenchmarks.mttIteration(steps: 20) }
 if only.contains("dc") { DistillationBenchmarks.dcMatchingStep() }
-if wanted("conv-layers") { ConvLayerBenchmarks.run() }
