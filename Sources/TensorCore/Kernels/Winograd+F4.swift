@@ -59,18 +59,7 @@ extension WinogradKernel {
     _: V.Type, _ rows: UnsafePointer<Float>, _ rowStride: Int,
     _ dst: UnsafeMutablePointer<Float>, _ stride: Int, _ n: Int
   ) where V.Scalar == Float {
-    let c0 = inputMap(loadSix(V.self, rows, 6 * rowStride))
-    let c1 = inputMap(loadSix(V.self, rows + rowStride, 6 * rowStride))
-    let c2 = inputMap(loadSix(V.self, rows + 2 * rowStride, 6 * rowStride))
-    let c3 = inputMap(loadSix(V.self, rows + 3 * rowStride, 6 * rowStride))
-    let c4 = inputMap(loadSix(V.self, rows + 4 * rowStride, 6 * rowStride))
-    let c5 = inputMap(loadSix(V.self, rows + 5 * rowStride, 6 * rowStride))
-    storeSix(inputMap((c0.0, c1.0, c2.0, c3.0, c4.0, c5.0)), dst, stride, n)
-    storeSix(inputMap((c0.1, c1.1, c2.1, c3.1, c4.1, c5.1)), dst + 6 * stride, stride, n)
-    storeSix(inputMap((c0.2, c1.2, c2.2, c3.2, c4.2, c5.2)), dst + 12 * stride, stride, n)
-    storeSix(inputMap((c0.3, c1.3, c2.3, c3.3, c4.3, c5.3)), dst + 18 * stride, stride, n)
-    storeSix(inputMap((c0.4, c1.4, c2.4, c3.4, c4.4, c5.4)), dst + 24 * stride, stride, n)
-    storeSix(inputMap((c0.5, c1.5, c2.5, c3.5, c4.5, c5.5)), dst + 30 * stride, stride, n)
+    separable6(V.self, rows, rowStride, dst, stride, n, adjoint: false)
   }
 
   /// Aᵀ M A + b for n tiles, into the 16 staging rows (row 4a + b holds output (a, b)).
@@ -127,18 +116,32 @@ extension WinogradKernel {
     _: V.Type, _ dv: UnsafePointer<Float>, _ stride: Int,
     _ z: UnsafeMutablePointer<Float>, _ zStride: Int, _ n: Int
   ) where V.Scalar == Float {
-    let c0 = adjointMap(loadSix(V.self, dv, 6 * stride))
-    let c1 = adjointMap(loadSix(V.self, dv + stride, 6 * stride))
-    let c2 = adjointMap(loadSix(V.self, dv + 2 * stride, 6 * stride))
-    let c3 = adjointMap(loadSix(V.self, dv + 3 * stride, 6 * stride))
-    let c4 = adjointMap(loadSix(V.self, dv + 4 * stride, 6 * stride))
-    let c5 = adjointMap(loadSix(V.self, dv + 5 * stride, 6 * stride))
-    storeSix(adjointMap((c0.0, c1.0, c2.0, c3.0, c4.0, c5.0)), z, zStride, n)
-    storeSix(adjointMap((c0.1, c1.1, c2.1, c3.1, c4.1, c5.1)), z + 6 * zStride, zStride, n)
-    storeSix(adjointMap((c0.2, c1.2, c2.2, c3.2, c4.2, c5.2)), z + 12 * zStride, zStride, n)
-    storeSix(adjointMap((c0.3, c1.3, c2.3, c3.3, c4.3, c5.3)), z + 18 * zStride, zStride, n)
-    storeSix(adjointMap((c0.4, c1.4, c2.4, c3.4, c4.4, c5.4)), z + 24 * zStride, zStride, n)
-    storeSix(adjointMap((c0.5, c1.5, c2.5, c3.5, c4.5, c5.5)), z + 30 * zStride, zStride, n)
+    separable6(V.self, dv, stride, z, zStride, n, adjoint: true)
+  }
+
+  /// M d Mᵀ for n tiles of 6×6 values, M = Bᵀ (`inputMap`) or, with `adjoint`, B
+  /// (`adjointMap`): element (r, j) of each tile at src + (6r + j)·srcStride, result element
+  /// (i, k) to dst + (6i + k)·dstStride. `adjoint` is a constant at both call sites, so the
+  /// branch folds away once inlined.
+  @inline(__always)
+  static func separable6<V: SIMD>(
+    _: V.Type, _ src: UnsafePointer<Float>, _ srcStride: Int,
+    _ dst: UnsafeMutablePointer<Float>, _ dstStride: Int, _ n: Int, adjoint: Bool
+  ) where V.Scalar == Float {
+    @inline(__always) func map(_ v: Six<V>) -> Six<V> { adjoint ? adjointMap(v) : inputMap(v) }
+    // Columns first (over r), then rows (over j).
+    let c0 = map(loadSix(V.self, src, 6 * srcStride))
+    let c1 = map(loadSix(V.self, src + srcStride, 6 * srcStride))
+    let c2 = map(loadSix(V.self, src + 2 * srcStride, 6 * srcStride))
+    let c3 = map(loadSix(V.self, src + 3 * srcStride, 6 * srcStride))
+    let c4 = map(loadSix(V.self, src + 4 * srcStride, 6 * srcStride))
+    let c5 = map(loadSix(V.self, src + 5 * srcStride, 6 * srcStride))
+    storeSix(map((c0.0, c1.0, c2.0, c3.0, c4.0, c5.0)), dst, dstStride, n)
+    storeSix(map((c0.1, c1.1, c2.1, c3.1, c4.1, c5.1)), dst + 6 * dstStride, dstStride, n)
+    storeSix(map((c0.2, c1.2, c2.2, c3.2, c4.2, c5.2)), dst + 12 * dstStride, dstStride, n)
+    storeSix(map((c0.3, c1.3, c2.3, c3.3, c4.3, c5.3)), dst + 18 * dstStride, dstStride, n)
+    storeSix(map((c0.4, c1.4, c2.4, c3.4, c4.4, c5.4)), dst + 24 * dstStride, dstStride, n)
+    storeSix(map((c0.5, c1.5, c2.5, c3.5, c4.5, c5.5)), dst + 30 * dstStride, dstStride, n)
   }
 
   /// The vectors at p, p + stride, …, p + 5·stride.

@@ -12,8 +12,6 @@ struct WinogradTiling {
   /// whose stride-4 tile columns `gather4` picks out of vector loads. Each phase is
   /// `paddedHeight` rows of `planeWidth`.
   let paddedHeight, planeWidth: Int
-  /// Column phases: 2 for F(2×2), 1 for F(4×4).
-  let phases: Int
   /// Blocks of images: ≈ `targetTiles` tiles each or more, rounded up to an even number
   /// so that two workers get equal shares, with the images spread evenly over them. (A
   /// multiple of 4 cut DC's 10-image synthetic batches into GEMMs of 40 tiles.)
@@ -25,7 +23,7 @@ struct WinogradTiling {
     tilesHigh = (g.outHeight + m - 1) / m
     tilesWide = (g.outWidth + m - 1) / m
     paddedHeight = m * tilesHigh + 2
-    phases = m == 2 ? 2 : 1
+    let phases = Self.phases(m)
     planeWidth = (m * tilesWide + 2 + phases - 1) / phases
     let tiles = g.batch * tilesHigh * tilesWide
     let target = WinogradKernel.targetTiles(m)
@@ -35,6 +33,9 @@ struct WinogradTiling {
     blockCount = max(1, min(g.batch, (needed + 1) / 2 * 2))
   }
 
+  /// Column phases of the padded plane: 2 for F(2×2), 1 for F(4×4).
+  var phases: Int { Self.phases(m) }
+  private static func phases(_ m: Int) -> Int { m == 2 ? 2 : 1 }
   /// Input tile side n = m + 2.
   var n: Int { m + 2 }
   /// Transformed positions per tile, n²: one GEMM each.
