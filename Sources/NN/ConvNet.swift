@@ -132,7 +132,18 @@ public final class ConvNet {
     let stride = config.norm == .none ? 2 : 4
     for d in 0...block {
       let base = d * stride
-      h = h.conv2d(p[base], bias: p[base + 1], padding: d == 0 ? config.firstPadding : 1)
+      let padding = d == 0 ? config.firstPadding : 1
+      if config.norm == .instance && config.pooling != .max && !h.requiresGrad
+        && !usesWinograd(h, p[base], padding: padding)
+      {
+        // A constant input (real images) into an im2col convolution: the whole block in
+        // one pass per image.
+        h = h.convInstanceNormReLUPool(
+          filter: p[base], bias: p[base + 1], gamma: p[base + 2], beta: p[base + 3],
+          padding: padding, pool: config.pooling == .avg)
+        continue
+      }
+      h = h.conv2d(p[base], bias: p[base + 1], padding: padding)
       if config.norm == .instance && config.pooling != .max {
         // The common case fused: norm, affine, ReLU and pooling in one pass each way.
         h = h.instanceNormReLUPool(gamma: p[base + 2], beta: p[base + 3], pool: config.pooling == .avg)
@@ -147,6 +158,11 @@ public final class ConvNet {
       }
     }
     return h
+  }
+
+  private func usesWinograd(_ x: Tensor, _ filter: Tensor, padding: Int) -> Bool {
+    let g = try? ConvGeometry(input: x.shape, filter: filter.shape, stride: 1, padding: padding)
+    return g?.usesWinograd ?? false
   }
 
   private func normalize(_ h: Tensor, _ p: [Tensor], _ base: Int, block: Int, training: Bool)

@@ -121,6 +121,14 @@ func makeArray(count: Int, _ fill: (UnsafeMutableBufferPointer<Float>) -> Void) 
   }
 }
 
+/// A Float array of `count` elements left uninitialised, for buffers every element of which
+/// is written before it is read (the partial sums of a GEMM whose first product has β = 0):
+/// zeroing them first was a memset of several MB per convolution backward.
+func uninitializedArray(count: Int) -> [Float] {
+  _ = Allocator.configured
+  return [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+}
+
 /// Keeps freed tensor buffers in the heap instead of returning them to the kernel: without
 /// this every large op result is a fresh mmap, and page faults plus zeroing cost more than
 /// the element-wise arithmetic itself.

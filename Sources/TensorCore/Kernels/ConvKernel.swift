@@ -82,7 +82,7 @@ enum ConvKernel {
     let (o, patch) = (g.outChannels, g.patch)
     let size = o * patch
     let groups = min(g.blockCount, filterGroups)
-    var partials = [Float](repeating: 0, count: groups * size)
+    var partials = uninitializedArray(count: groups * size)  // each group starts with β = 0
     partials.withUnsafeMutableBufferPointer { pp in
       let partial = SharedPointer(pp.baseAddress!)
       withSharedPointers(x.data, gy.data) { px, pg, _ in

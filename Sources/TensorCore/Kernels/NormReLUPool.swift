@@ -30,25 +30,9 @@ enum NormReLUPoolKernel {
               let rows = UnsafeMutablePointer<Float>.allocate(capacity: 2 * w)
               defer { rows.deallocate() }
               for plane in planes {
-                let src = px.baseAddress! + plane * m
-                let mean = Float(Reduction.sum(src, m) / Double(m))
-                let squares = Reduction.centeredSquares(src, m, mean)
-                let s = Float(1 / (squares / Double(m) + Double(eps)).squareRoot())
-                mu[plane] = mean
-                sc[plane] = s
-                let (g, b) = (gamma.data[plane % c], beta.data[plane % c])
-                let dst = o.base + plane * oh * ow
-                if pool {
-                  for oy in 0..<oh {
-                    // Two activated rows, summed vertically, then horizontal pairs.
-                    activate(src + 2 * oy * w, rows, 2 * w, mean, s, g, b)
-                    for i in 0..<w { rows[i] += rows[w + i] }
-                    let out = dst + oy * ow
-                    for ox in 0..<ow { out[ox] = (rows[2 * ox] + rows[2 * ox + 1]) * 0.25 }
-                  }
-                } else {
-                  activate(src, dst, m, mean, s, g, b)
-                }
+                (mu[plane], sc[plane]) = forwardPlane(
+                  px.baseAddress! + plane * m, o.base + plane * oh * ow, h: h, w: w, pool: pool,
+                  eps: eps, gamma.data[plane % c], beta.data[plane % c], rows: rows)
               }
             }
           }
@@ -79,25 +63,14 @@ enum NormReLUPoolKernel {
           x.data.withUnsafeBufferPointer { px in
             gy.data.withUnsafeBufferPointer { pg in
               Parallel.forEachRange(n * c, costPerItem: 6 * m) { planes in
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * m + w)
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: backwardScratch(h, w))
                 defer { scratch.deallocate() }
-                let (gz, xhat, spread) = (scratch, scratch + m, scratch + 2 * m)
                 for plane in planes {
-                  let src = px.baseAddress! + plane * m
-                  let grad = pg.baseAddress! + plane * oh * ow
-                  let (mean, s) = (statistics.mean[plane], statistics.inverseStd[plane])
-                  let (g, b) = (gamma.data[plane % c], beta.data[plane % c])
-                  gatePlane(
-                    src, grad, xhat: xhat, gz: gz, spread: spread, h: h, w: w, pool: pool, mean,
-                    s, g, b)
-                  let sumG = Reduction.sum(gz, m)
-                  let sumGX = Reduction.dot(gz, xhat, m)
-                  s1.base[plane] = sumG
-                  s2.base[plane] = sumGX
-                  let (k1, k2) = (Float(sumG / Double(m)), Float(sumGX / Double(m)))
-                  let scale = s * g
-                  let dst = o.base + plane * m
-                  for i in 0..<m { dst[i] = scale * (gz[i] - k1 - xhat[i] * k2) }
+                  (s1.base[plane], s2.base[plane]) = backwardPlane(
+                    px.baseAddress! + plane * m, pg.baseAddress! + plane * oh * ow,
+                    o.base + plane * m, h: h, w: w, pool: pool, statistics.mean[plane],
+                    statistics.inverseStd[plane], gamma.data[plane % c], beta.data[plane % c],
+                    scratch: scratch)
                 }
               }
             }
@@ -105,21 +78,69 @@ enum NormReLUPoolKernel {
         }
       }
     }
-    var gGamma = [Float](repeating: 0, count: c)
-    var gBeta = [Float](repeating: 0, count: c)
-    for channel in 0..<c {
-      var (a, b) = (0.0, 0.0)
-      for image in 0..<n {
-        a += sumsGX[image * c + channel]
-        b += sumsG[image * c + channel]
-      }
-      gGamma[channel] = Float(a)
-      gBeta[channel] = Float(b)
-    }
     return (
-      NDArray(shape: x.shape, data: data), NDArray(shape: [c], data: gGamma),
-      NDArray(shape: [c], data: gBeta)
+      NDArray(shape: x.shape, data: data), channelSums(sumsGX, images: n, channels: c),
+      channelSums(sumsG, images: n, channels: c)
     )
+  }
+
+  /// [C]: per channel, the per-plane values ([N·C]) summed over the images in order.
+  static func channelSums(_ planes: [Double], images n: Int, channels c: Int) -> NDArray {
+    NDArray(
+      shape: [c],
+      data: (0..<c).map { channel in
+        var sum = 0.0
+        for image in 0..<n { sum += planes[image * c + channel] }
+        return Float(sum)
+      })
+  }
+
+  /// One plane [H, W] of the forward: writes pool(relu((x − μ)·s·γ + β)) at dst and returns
+  /// μ and s = 1/√(σ² + ε). `rows`: 2·W floats of scratch.
+  @inline(__always)
+  static func forwardPlane(
+    _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, h: Int, w: Int, pool: Bool,
+    eps: Float, _ g: Float, _ b: Float, rows: UnsafeMutablePointer<Float>
+  ) -> (mean: Float, inverseStd: Float) {
+    let m = h * w
+    let mean = Float(Reduction.sum(src, m) / Double(m))
+    let squares = Reduction.centeredSquares(src, m, mean)
+    let s = Float(1 / (squares / Double(m) + Double(eps)).squareRoot())
+    guard pool else {
+      activate(src, dst, m, mean, s, g, b)
+      return (mean, s)
+    }
+    let ow = w / 2
+    for oy in 0..<(h / 2) {
+      // Two activated rows, summed vertically, then horizontal pairs.
+      activate(src + 2 * oy * w, rows, 2 * w, mean, s, g, b)
+      for i in 0..<w { rows[i] += rows[w + i] }
+      let out = dst + oy * ow
+      for ox in 0..<ow { out[ox] = (rows[2 * ox] + rows[2 * ox + 1]) * 0.25 }
+    }
+    return (mean, s)
+  }
+
+  /// Floats of scratch `backwardPlane` needs for an H×W plane.
+  static func backwardScratch(_ h: Int, _ w: Int) -> Int { 2 * h * w + w }
+
+  /// One plane [H, W] of the backward: writes ∂x at dst given the upstream (pooled) gradient
+  /// gy of the plane and returns (Σ gz, Σ gz·x̂), the plane's shares of ∂β and ∂γ.
+  @inline(__always)
+  static func backwardPlane(
+    _ src: UnsafePointer<Float>, _ gy: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
+    h: Int, w: Int, pool: Bool, _ mean: Float, _ s: Float, _ g: Float, _ b: Float,
+    scratch: UnsafeMutablePointer<Float>
+  ) -> (sumG: Double, sumGX: Double) {
+    let m = h * w
+    let (gz, xhat, spread) = (scratch, scratch + m, scratch + 2 * m)
+    gatePlane(src, gy, xhat: xhat, gz: gz, spread: spread, h: h, w: w, pool: pool, mean, s, g, b)
+    let sumG = Reduction.sum(gz, m)
+    let sumGX = Reduction.dot(gz, xhat, m)
+    let (k1, k2) = (Float(sumG / Double(m)), Float(sumGX / Double(m)))
+    let scale = s * g
+    for i in 0..<m { dst[i] = scale * (gz[i] - k1 - xhat[i] * k2) }
+    return (sumG, sumGX)
   }
 
   /// One plane [H, W] of the backward's first pass: `gateRow` on every row, the upstream row

@@ -102,7 +102,7 @@ enum WinogradKernel {
     let size = t.points * o * c
     let groups = min(t.blockCount, ConvKernel.filterGroups)
     let u = w.map { filterTransform($0, t) } ?? []
-    var partials = [Float](repeating: 0, count: groups * size)
+    var partials = uninitializedArray(count: groups * size)  // each group starts with β = 0
     var gx: [Float] = []
     func run(_ gxBase: UnsafeMutablePointer<Float>?) {
       partials.withUnsafeMutableBufferPointer { pp in
