@@ -33,8 +33,17 @@ enum ConvKernel {
           let columns = images * ohw
           let (cols, product) = (scratch, scratch + patch * g.blockColumns)
           im2col(px.base, g, start, images, cols)
-          // One image: the product [O, OH·OW] is already that image's output.
-          let c = images == 1 ? y.base + start * o * ohw : product
+          if images == 1 {
+            // The product [O, OH·OW] is the image's output: accumulated (β = 1) onto its rows
+            // filled with the bias, which spares OpenBLAS's zeroing pass for β = 0 and a bias
+            // pass, each over the whole output.
+            fillWithBias(y.base + start * o * ohw, pb.base, o, ohw)
+            Gemm.call(
+              false, false, o, columns, patch, 1, pw.base, patch, cols, columns, 1,
+              y.base + start * o * ohw, columns)
+            return
+          }
+          let c = product
           Gemm.call(
             false, false, o, columns, patch, 1, pw.base, patch, cols, columns, 0, c, columns)
           for image in 0..<images {
@@ -112,6 +121,13 @@ enum ConvKernel {
       }
     }
     return NDArray(shape: g.filterShape, data: Array(partials.prefix(size)))
+  }
+
+  /// Row r of the [rows, count] matrix at `dst` set to bias[r].
+  static func fillWithBias(
+    _ dst: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, _ rows: Int, _ count: Int
+  ) {
+    for row in 0..<rows { (dst + row * count).update(repeating: bias[row], count: count) }
   }
 
   /// Runs `body(start, images, scratch)` for every block of images, the blocks split over

@@ -6,8 +6,8 @@
 /// convolution (27 multiply-adds per output on RGB input, cheaper than that round trip) and
 /// forms no input gradient: the input is constant.
 ///
-/// Same arithmetic in the same order as `ConvKernel` (im2col, one GEMM per image, the bias
-/// added after) followed by `NormReLUPoolKernel`, so forward, filter, γ and β gradients equal
+/// Same arithmetic in the same order as `ConvKernel` (im2col, one GEMM per image accumulated
+/// onto the bias) followed by `NormReLUPoolKernel`, so forward, filter, γ and β gradients equal
 /// the unfused kernels' bit for bit whenever im2col runs one image per block (outputs of at
 /// least `ConvKernel.targetColumns` pixels, as ConvNet-3's first layer on 28×28 and 32×32
 /// images). The bias gradient is the per-plane sums of ∂z added in order.
@@ -140,11 +140,8 @@ enum ConvNormReLUPoolKernel {
       let g = geometry
       let (o, m) = (g.outChannels, g.outHeight * g.outWidth)
       ConvKernel.im2col(x, g, image, 1, columns)
-      Gemm.call(false, false, o, m, g.patch, 1, w, g.patch, columns, m, 0, output, m)
-      for channel in 0..<o {
-        let (row, b) = (output + channel * m, bias[channel])
-        for i in 0..<m { row[i] = row[i] + b }
-      }
+      ConvKernel.fillWithBias(output, bias, o, m)
+      Gemm.call(false, false, o, m, g.patch, 1, w, g.patch, columns, m, 1, output, m)
     }
   }
 }
