@@ -30,22 +30,58 @@ extension Tensor {
 private func backpropagate(_ output: Tensor, _ inputs: [Tensor], _ seed: Tensor) -> [Tensor] {
   let order = topologicalOrder(output)
   let wanted = Set(inputs.map(ObjectIdentifier.init))
+  let relevant = nodesLeading(to: wanted, order)
   var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(output): seed]
   var found: [ObjectIdentifier: Tensor] = [:]
-  for node in order.reversed() {
-    let id = ObjectIdentifier(node)
-    guard let g = pending.removeValue(forKey: id) else { continue }
-    if wanted.contains(id) { found[id] = g }
-    guard let rule = node.rule else { continue }
-    let parentGrads = rule(g, node)
-    for (parent, pg) in zip(node.parents, parentGrads) {
-      guard parent.requiresGrad, let pg else { continue }
-      precondition(pg.shape == parent.shape, "\(node.op): gradient \(pg.shape) for \(parent.shape)")
-      let key = ObjectIdentifier(parent)
-      pending[key] = pending[key].map { $0 + pg } ?? pg
+  BackwardScope.$relevant.withValue(relevant) {
+    for node in order.reversed() {
+      let id = ObjectIdentifier(node)
+      guard let g = pending.removeValue(forKey: id), relevant.contains(id) else { continue }
+      if wanted.contains(id) { found[id] = g }
+      guard let rule = node.rule else { continue }
+      let parentGrads = rule(g, node)
+      for (parent, pg) in zip(node.parents, parentGrads) {
+        guard let pg, relevant.contains(ObjectIdentifier(parent)) else { continue }
+        precondition(
+          pg.shape == parent.shape, "\(node.op): gradient \(pg.shape) for \(parent.shape)")
+        let key = ObjectIdentifier(parent)
+        pending[key] = pending[key].map { $0 + pg } ?? pg
+      }
     }
   }
   return inputs.map { found[ObjectIdentifier($0)] ?? Tensor(NDArray.zeros($0.shape)) }
+}
+
+/// The nodes of `order` (parents before children) from which a wanted tensor is reached
+/// through parents, the wanted ones included: only their gradients are formed.
+private func nodesLeading(to wanted: Set<ObjectIdentifier>, _ order: [Tensor])
+  -> Set<ObjectIdentifier>
+{
+  var relevant = Set<ObjectIdentifier>()
+  for node in order {
+    let id = ObjectIdentifier(node)
+    if wanted.contains(id)
+      || node.parents.contains(where: { relevant.contains(ObjectIdentifier($0)) })
+    {
+      relevant.insert(id)
+    }
+  }
+  return relevant
+}
+
+/// The backward pass running on this thread, for `Tensor.needsGradient`.
+enum BackwardScope {
+  @TaskLocal static var relevant: Set<ObjectIdentifier>?
+}
+
+extension Tensor {
+  /// Whether the backward pass now running needs this tensor's gradient: it requires
+  /// gradients and, inside `gradients(of:wrt:)`, leads to one of the tensors asked for.
+  /// Rules skip the products of the others — gradient matching's pass to the images forms
+  /// no filter gradient, its pass to the parameters no gradient of the images.
+  public var needsGradient: Bool {
+    requiresGrad && (BackwardScope.relevant?.contains(ObjectIdentifier(self)) ?? true)
+  }
 }
 
 /// Nodes reachable from `root` through gradient-requiring edges, parents before children

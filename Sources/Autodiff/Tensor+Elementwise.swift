@@ -44,8 +44,8 @@ extension Tensor {
   public static func * (a: Tensor, b: Tensor) -> Tensor {
     binary(a, b, .multiply) { g, _ in
       [
-        a.requiresGrad ? (g * b).summed(to: a.shape) : nil,
-        b.requiresGrad ? (g * a).summed(to: b.shape) : nil,
+        a.needsGradient ? (g * b).summed(to: a.shape) : nil,
+        b.needsGradient ? (g * a).summed(to: b.shape) : nil,
       ]
     }
   }
@@ -53,8 +53,8 @@ extension Tensor {
   public static func / (a: Tensor, b: Tensor) -> Tensor {
     binary(a, b, .divide) { g, out in
       [
-        a.requiresGrad ? (g / b).summed(to: a.shape) : nil,
-        b.requiresGrad ? (-(g * out) / b).summed(to: b.shape) : nil,
+        a.needsGradient ? (g / b).summed(to: a.shape) : nil,
+        b.needsGradient ? (-(g * out) / b).summed(to: b.shape) : nil,
       ]
     }
   }

@@ -30,7 +30,7 @@ extension Tensor {
         ga = b.matmul(g, transposeSelf: true, transposeOther: true)
         gb = g.matmul(a, transposeSelf: true, transposeOther: true)
       }
-      return [a.requiresGrad ? ga : nil, b.requiresGrad ? gb : nil]
+      return [a.needsGradient ? ga : nil, b.needsGradient ? gb : nil]
     }
   }
 }
@@ -47,19 +47,19 @@ extension Tensor {
     let out = x.value.conv2d(filter.value, bias: bias?.value, stride: stride, padding: padding)
     let parents = [x, filter] + (bias.map { [$0] } ?? [])
     return Tensor.record(out, parents: parents, op: "conv2d") { g, _ in
-      let gb = bias.map { _ in g.sum(axes: [0, 2, 3]) }
+      let gb = bias.flatMap { $0.needsGradient ? g.sum(axes: [0, 2, 3]) : nil }
       // Both gradients in one call (Winograd transforms g once for the two), recorded as
       // their two ops when a higher derivative will follow.
       let both =
-        x.requiresGrad && filter.requiresGrad
+        x.needsGradient && filter.needsGradient
         ? NDArray.conv2dBackward(
           g.value, input: x.value, filter: filter.value, stride: stride, padding: padding) : nil
       let gx =
-        x.requiresGrad
+        x.needsGradient
         ? Tensor.conv2dBackwardInput(
           g, filter: filter, inputShape: x.shape, stride, padding, value: both?.input) : nil
       let gw =
-        filter.requiresGrad
+        filter.needsGradient
         ? Tensor.conv2dBackwardFilter(
           x, g, filterShape: filter.shape, stride, padding, value: both?.filter) : nil
       return [gx, gw, gb]
@@ -78,8 +78,8 @@ extension Tensor {
         g.value, filter: filter.value, inputShape: inputShape, stride: stride, padding: padding)
     return Tensor.record(out, parents: [g, filter], op: "conv2dBackwardInput") { dz, _ in
       [
-        g.requiresGrad ? dz.conv2d(filter, stride: stride, padding: padding) : nil,
-        filter.requiresGrad
+        g.needsGradient ? dz.conv2d(filter, stride: stride, padding: padding) : nil,
+        filter.needsGradient
           ? conv2dBackwardFilter(dz, g, filterShape: filter.shape, stride, padding) : nil,
       ]
     }
@@ -97,9 +97,9 @@ extension Tensor {
         x.value, g.value, filterShape: filterShape, stride: stride, padding: padding)
     return Tensor.record(out, parents: [x, g], op: "conv2dBackwardFilter") { dz, _ in
       [
-        x.requiresGrad
+        x.needsGradient
           ? conv2dBackwardInput(g, filter: dz, inputShape: x.shape, stride, padding) : nil,
-        g.requiresGrad ? x.conv2d(dz, stride: stride, padding: padding) : nil,
+        g.needsGradient ? x.conv2d(dz, stride: stride, padding: padding) : nil,
       ]
     }
   }

@@ -24,6 +24,30 @@ import Testing
     #expect(h[1].value == NDArray(shape: [1, 3], data: [3, 3, 3]))
   }
 
+  /// Rules see `needsGradient` true only for parents that lead to a requested tensor, and
+  /// the gradients they then skip change nothing.
+  @Test func rulesFormOnlyTheGradientsAskedFor() {
+    let (a, b) = (Self.leaf([1, 2], [2]), Self.leaf([3, 4], [2]))
+    var seen: [[Bool]] = []
+    let y = Tensor.record(a.value * b.value, parents: [a, b], op: "probe") { g, _ in
+      seen.append([a.needsGradient, b.needsGradient])
+      return [g * b, g * a]
+    }
+    let loss = (y * y).sum()
+    _ = gradients(of: loss, wrt: [a])
+    _ = gradients(of: loss, wrt: [b])
+    _ = gradients(of: loss, wrt: [a, b])
+    #expect(seen == [[true, false], [false, true], [true, true]])
+    #expect(a.needsGradient && !Tensor(a.value).needsGradient)
+
+    let x = Tensor(TestInputs.uniform([2, 3, 6, 6], seed: 190), requiresGrad: true)
+    let w = Tensor(TestInputs.uniform([4, 3, 3, 3], seed: 191), requiresGrad: true)
+    let out = (x.conv2d(w, padding: 1).tanh() * x.conv2d(w, padding: 1)).sum()
+    let both = gradients(of: out, wrt: [x, w])
+    #expect(gradients(of: out, wrt: [x])[0].value == both[0].value)
+    #expect(gradients(of: out, wrt: [w])[0].value == both[1].value)
+  }
+
   @Test func unusedInputGetsZeroGradient() {
     let x = Self.leaf([1, 2], [2])
     let unused = Self.leaf([1, 2, 3], [3])
