@@ -43,12 +43,12 @@ enum ConvKernel {
               y.base + start * o * ohw, columns)
             return
           }
-          let c = product
           Gemm.call(
-            false, false, o, columns, patch, 1, pw.base, patch, cols, columns, 0, c, columns)
+            false, false, o, columns, patch, 1, pw.base, patch, cols, columns, 0, product,
+            columns)
           for image in 0..<images {
             for channel in 0..<o {
-              let src = c + channel * columns + image * ohw
+              let src = product + channel * columns + image * ohw
               let dst = y.base + ((start + image) * o + channel) * ohw
               let b = pb.base[channel]
               for i in 0..<ohw { dst[i] = src[i] + b }
