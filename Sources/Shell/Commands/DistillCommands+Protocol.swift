@@ -148,7 +148,7 @@ extension DistillCommands {
       let predictions = try Predictions(logits: trial.test.logits, labels: trial.test.labels)
       return SetEvaluationObject.Row(
         model: ModelObject(trial.model, origin: "ConvNet-\(network.depth) w\(network.netWidth) trained on \(train.name)"),
-        accuracy: trial.test.accuracy, nll: trial.test.nll, ece: try predictions.ece(.guo))
+        accuracy: trial.test.accuracy, nll: trial.test.nll, ece: predictions.ece(.guo))
     }
     return .object(SetEvaluationObject(rows: rows, setName: train.name, testName: test.name, lr: lr, aug: aug))
   }
