@@ -96,6 +96,7 @@ final class Harness {
   }
 
   /// Runs `text` as one script; returns the outcome and what it printed.
+  @discardableResult
   func script(_ text: String, name: String = "test.ddc")
     -> (outcome: Runner.Outcome, out: String, err: String)
   {
