@@ -10,7 +10,8 @@
 /// onto the bias) followed by `NormReLUPoolKernel`, so forward, filter, γ and β gradients equal
 /// the unfused kernels' bit for bit whenever im2col runs one image per block (outputs of at
 /// least `ConvKernel.targetColumns` pixels, as ConvNet-3's first layer on 28×28 and 32×32
-/// images). The bias gradient is the per-plane sums of ∂z added in order.
+/// images; with a patch short enough for one pass of OpenBLAS's inner dimension, as its 9 or
+/// 27 taps). The bias gradient is the per-plane sums of ∂z added in order.
 enum ConvNormReLUPoolKernel {
   /// y = pool(relu(instanceNorm(conv(x, w) + b)·γ + β)) and the per-plane statistics of
   /// conv(x, w) + b that `backward` needs.
