@@ -32,17 +32,12 @@ enum ConvKernel {
         forEachBlock(g, scratch: (patch + o) * g.blockColumns) { start, images, scratch in
           let columns = images * ohw
           let (cols, product) = (scratch, scratch + patch * g.blockColumns)
-          im2col(px.base, g, start, images, cols)
           if images == 1 {
-            // The product [O, OH·OW] is the image's output: accumulated (β = 1) onto its rows
-            // filled with the bias, which spares OpenBLAS's zeroing pass for β = 0 and a bias
-            // pass, each over the whole output.
-            fillWithBias(y.base + start * o * ohw, pb.base, o, ohw)
-            Gemm.call(
-              false, false, o, columns, patch, 1, pw.base, patch, cols, columns, 1,
-              y.base + start * o * ohw, columns)
-            return
+            return convolveImage(
+              px.base, pw.base, pb.base, g, image: start, columns: cols,
+              into: y.base + start * o * ohw)
           }
+          im2col(px.base, g, start, images, cols)
           Gemm.call(
             false, false, o, columns, patch, 1, pw.base, patch, cols, columns, 0, product,
             columns)
@@ -123,11 +118,18 @@ enum ConvKernel {
     return NDArray(shape: g.filterShape, data: Array(partials.prefix(size)))
   }
 
-  /// Row r of the [rows, count] matrix at `dst` set to bias[r].
-  static func fillWithBias(
-    _ dst: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, _ rows: Int, _ count: Int
+  /// out [O, OH·OW] = conv(x[image], w) + b through `columns` (patch × OH·OW floats): the
+  /// product accumulated (β = 1) onto rows filled with the bias, which spares OpenBLAS's
+  /// zeroing pass for β = 0 and a bias pass, each over the whole output.
+  static func convolveImage(
+    _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+    _ g: ConvGeometry, image: Int, columns: UnsafeMutablePointer<Float>,
+    into out: UnsafeMutablePointer<Float>
   ) {
-    for row in 0..<rows { (dst + row * count).update(repeating: bias[row], count: count) }
+    let (o, m) = (g.outChannels, g.outHeight * g.outWidth)
+    im2col(x, g, image, 1, columns)
+    for row in 0..<o { (out + row * m).update(repeating: bias[row], count: m) }
+    Gemm.call(false, false, o, m, g.patch, 1, w, g.patch, columns, m, 1, out, m)
   }
 
   /// Runs `body(start, images, scratch)` for every block of images, the blocks split over

@@ -22,36 +22,29 @@ enum ConvNormReLUPoolKernel {
     let (n, o) = (g.batch, g.outChannels)
     let (h, wd) = (g.outHeight, g.outWidth)
     let (oh, ow) = pool ? (h / 2, wd / 2) : (h, wd)
-    var means = [Float](repeating: 0, count: n * o)
-    var scales = [Float](repeating: 0, count: n * o)
-    let data = makeArray(count: n * o * oh * ow) { out in
-      let y = SharedPointer(out.baseAddress!)
-      means.withUnsafeMutableBufferPointer { pm in
-        scales.withUnsafeMutableBufferPointer { ps in
-          let (mu, sc) = (SharedPointer(pm.baseAddress!), SharedPointer(ps.baseAddress!))
-          withSharedPointers(x.data, w.data, bias.data) { px, pw, pb in
-            Parallel.forEachRange(n, costPerItem: o * h * wd * g.patch) { images in
-              let scratch = Scratch(g)
-              defer { scratch.deallocate() }
-              for image in images {
-                scratch.convolve(px.base, pw.base, pb.base, image: image)
-                for channel in 0..<o {
-                  let plane = image * o + channel
-                  (mu[plane], sc[plane]) = NormReLUPoolKernel.forwardPlane(
-                    scratch.output + channel * h * wd, y.base + plane * oh * ow, h: h, w: wd,
-                    pool: pool, eps: eps, gamma.data[channel], beta.data[channel],
-                    rows: scratch.planeScratch)
-                }
+    var data: [Float] = []
+    let statistics = NormReLUPoolKernel.Statistics.filled(planes: n * o) { mu, sc in
+      data = makeArray(count: n * o * oh * ow) { out in
+        let y = SharedPointer(out.baseAddress!)
+        withSharedPointers(x.data, w.data, bias.data) { px, pw, pb in
+          Parallel.forEachRange(n, costPerItem: o * h * wd * g.patch) { images in
+            let scratch = Scratch(g)
+            defer { scratch.deallocate() }
+            for image in images {
+              scratch.convolve(px.base, pw.base, pb.base, image: image)
+              for channel in 0..<o {
+                let plane = image * o + channel
+                (mu[plane], sc[plane]) = NormReLUPoolKernel.forwardPlane(
+                  scratch.output + channel * h * wd, y.base + plane * oh * ow, h: h, w: wd,
+                  pool: pool, eps: eps, gamma.data[channel], beta.data[channel],
+                  rows: scratch.planeScratch)
               }
             }
           }
         }
       }
     }
-    return (
-      NDArray(shape: [n, o, oh, ow], data: data),
-      NormReLUPoolKernel.Statistics(mean: means, inverseStd: scales)
-    )
+    return (NDArray(shape: [n, o, oh, ow], data: data), statistics)
   }
 
   /// The gradients (w, b, γ, β) of ⟨gy, forward(x)⟩ given the forward's statistics. Per
@@ -138,11 +131,8 @@ enum ConvNormReLUPoolKernel {
       _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
       image: Int
     ) {
-      let g = geometry
-      let (o, m) = (g.outChannels, g.outHeight * g.outWidth)
-      ConvKernel.im2col(x, g, image, 1, columns)
-      ConvKernel.fillWithBias(output, bias, o, m)
-      Gemm.call(false, false, o, m, g.patch, 1, w, g.patch, columns, m, 1, output, m)
+      ConvKernel.convolveImage(
+        x, w, bias, geometry, image: image, columns: columns, into: output)
     }
   }
 }

@@ -8,6 +8,21 @@ enum NormReLUPoolKernel {
     /// Per plane [N·C]: the mean μ and s = 1/√(σ² + ε) of x.
     var mean: [Float]
     var inverseStd: [Float]
+
+    /// Statistics of `planes` planes, written by `body` through shareable pointers to μ and s
+    /// (the workers of a forward pass write disjoint planes).
+    static func filled(
+      planes: Int, _ body: (_ mean: SharedPointer, _ inverseStd: SharedPointer) -> Void
+    ) -> Statistics {
+      var means = [Float](repeating: 0, count: planes)
+      var scales = [Float](repeating: 0, count: planes)
+      means.withUnsafeMutableBufferPointer { pm in
+        scales.withUnsafeMutableBufferPointer { ps in
+          body(SharedPointer(pm.baseAddress!), SharedPointer(ps.baseAddress!))
+        }
+      }
+      return Statistics(mean: means, inverseStd: scales)
+    }
   }
 
   /// y = pool(relu((x − μ)·s·γ_c + β_c)); x [N, C, H, W], γ and β [C]. Pooling keeps
@@ -18,30 +33,24 @@ enum NormReLUPoolKernel {
     let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (oh, ow) = pool ? (h / 2, w / 2) : (h, w)
     let m = h * w
-    var means = [Float](repeating: 0, count: n * c)
-    var scales = [Float](repeating: 0, count: n * c)
-    let data = makeArray(count: n * c * oh * ow) { out in
-      let o = SharedPointer(out.baseAddress!)
-      means.withUnsafeMutableBufferPointer { pm in
-        scales.withUnsafeMutableBufferPointer { ps in
-          let (mu, sc) = (SharedPointer(pm.baseAddress!), SharedPointer(ps.baseAddress!))
-          x.data.withUnsafeBufferPointer { px in
-            Parallel.forEachRange(n * c, costPerItem: 4 * m) { planes in
-              let rows = UnsafeMutablePointer<Float>.allocate(capacity: 2 * w)
-              defer { rows.deallocate() }
-              for plane in planes {
-                (mu[plane], sc[plane]) = forwardPlane(
-                  px.baseAddress! + plane * m, o.base + plane * oh * ow, h: h, w: w, pool: pool,
-                  eps: eps, gamma.data[plane % c], beta.data[plane % c], rows: rows)
-              }
+    var data: [Float] = []
+    let statistics = Statistics.filled(planes: n * c) { mu, sc in
+      data = makeArray(count: n * c * oh * ow) { out in
+        let o = SharedPointer(out.baseAddress!)
+        x.data.withUnsafeBufferPointer { px in
+          Parallel.forEachRange(n * c, costPerItem: 4 * m) { planes in
+            let rows = UnsafeMutablePointer<Float>.allocate(capacity: 2 * w)
+            defer { rows.deallocate() }
+            for plane in planes {
+              (mu[plane], sc[plane]) = forwardPlane(
+                px.baseAddress! + plane * m, o.base + plane * oh * ow, h: h, w: w, pool: pool,
+                eps: eps, gamma.data[plane % c], beta.data[plane % c], rows: rows)
             }
           }
         }
       }
     }
-    return (
-      NDArray(shape: [n, c, oh, ow], data: data), Statistics(mean: means, inverseStd: scales)
-    )
+    return (NDArray(shape: [n, c, oh, ow], data: data), statistics)
   }
 
   /// The gradients (x, γ, β) of ⟨gy, forward(x)⟩ given the forward's statistics. Per plane,
