@@ -5,8 +5,8 @@ Metrics (softmax in float64 on float32 logits; bin edges are b / B computed in f
     signed = sum_b n_b / N * (conf_b - acc_b)          (positive = over-confident)
     MCE    = max over non-empty bins of |conf_b - acc_b|
     NLL    = mean_i -log p_i[y_i];   Brier = mean_i sum_k (p_ik - 1[y_i = k])^2
-    adaptive ECE: samples sorted by confidence (ties by index) and cut into B runs
-        [floor(b N / B), floor((b + 1) N / B)); the same |conf - acc| sum over the runs.
+    adaptive ECE: samples sorted by confidence (ties by index) and cut into B runs by
+        numpy.array_split (the first N mod B runs one longer); the same |conf - acc| sum.
     classwise ECE: mean over classes k of the binned gap of p_k against 1[y = k].
 Edge rules: "right" = (lo, hi] (Guo et al. 2017 / gpleiss), first bin also takes 0;
             "left"  = [lo, hi) with the top bin closed (the reference fork's calc_ece, SPEC 8.4).
@@ -66,8 +66,7 @@ def adaptive_ece(conf, correct, bins):
     n = len(conf)
     order = np.lexsort((np.arange(n), conf))
     total = 0.0
-    for b in range(bins):
-        chunk = order[b * n // bins:(b + 1) * n // bins]
+    for chunk in np.array_split(order, bins):
         if len(chunk):
             total += len(chunk) / n * abs(conf[chunk].mean() - correct[chunk].mean())
     return total

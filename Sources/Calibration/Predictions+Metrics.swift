@@ -51,17 +51,21 @@ extension Predictions {
 
   /// Adaptive (equal-mass) ECE (Nguyen & O'Connor, 2015; Nixon et al., 2019).
   ///
-  /// Rows are sorted by confidence (ties by row index) and cut into B runs
-  /// [⌊bN/B⌋, ⌊(b+1)N/B⌋); then Σ_b (n_b / N)·|conf_b − acc_b| over the runs. Runs are empty
-  /// only when N < B. Needs B ≥ 1.
+  /// Rows are sorted by confidence (ties by row index) and cut into B consecutive runs the way
+  /// `numpy.array_split(order, B)` cuts them: the first N mod B runs hold ⌊N/B⌋ + 1 rows, the
+  /// others ⌊N/B⌋ (so a run starts at b·⌊N/B⌋ + min(b, N mod B)); then
+  /// Σ_b (n_b / N)·|conf_b − acc_b| over the non-empty runs. Runs are empty only when N < B.
+  /// Needs B ≥ 1.
   public func adaptiveECE(binCount: Int = 15) -> Double {
     precondition(binCount >= 1, "adaptiveECE: no bins")
     let n = count
     let order = (0..<n).sorted { (confidences[$0], $0) < (confidences[$1], $1) }
     let correct = correctness
+    let (size, extra) = n.quotientAndRemainder(dividingBy: binCount)
+    let start = { (b: Int) in b * size + min(b, extra) }
     var total = 0.0
     for b in 0..<binCount {
-      let run = order[(b * n / binCount)..<((b + 1) * n / binCount)]
+      let run = order[start(b)..<start(b + 1)]
       guard !run.isEmpty else { continue }
       let conf = run.reduce(0.0) { $0 + confidences[$1] } / Double(run.count)
       let acc = run.reduce(0.0) { $0 + correct[$1] } / Double(run.count)

@@ -4,10 +4,12 @@ import TensorCore
 /// A classifier's softmax outputs on a labelled set, computed in Double precision.
 ///
 /// From logits z [N, K] and a temperature T > 0 (Guo et al., 2017, eq. 1 of the paper):
-/// a = z / T, log pᵢₖ = aᵢₖ − maxⱼ aᵢⱼ − log Σⱼ exp(aᵢⱼ − maxⱼ aᵢⱼ) (max-shifted, so it never
-/// overflows), confidence cᵢ = maxₖ pᵢₖ and prediction ŷᵢ = the first k attaining it. The logits
-/// may come from any source: a model, a file, or a test. All metrics in `Predictions+Metrics`
-/// read this value.
+/// a = z / T, sᵢ = Σⱼ exp(aᵢⱼ − maxⱼ aᵢⱼ), log pᵢₖ = aᵢₖ − maxⱼ aᵢⱼ − log sᵢ (max-shifted, so it
+/// never overflows), confidence cᵢ = maxₖ pᵢₖ = 1 / sᵢ and prediction ŷᵢ = the first k attaining
+/// it. The confidence is the reciprocal itself, not exp(−log sᵢ): that is numpy's softmax value
+/// (exp(0) / sᵢ) bit for bit, so a confidence of exactly b / B falls into the same bin as it does
+/// in numpy. The logits may come from any source: a model, a file, or a test. All metrics in
+/// `Predictions+Metrics` read this value.
 public struct Predictions: Sendable, Equatable {
   /// Number of classes K.
   public let classCount: Int
@@ -48,16 +50,21 @@ public struct Predictions: Sendable, Equatable {
     if let bad = logits.firstIndex(where: { !$0.isFinite }) {
       throw CalibrationError.nonFiniteLogits(row: bad / classCount)
     }
+    self.init(validated: logits, classCount: classCount, labels: labels, temperature: temperature)
+  }
+
+  /// Softmax of logits that already passed the checks of `init(logits:classCount:labels:…)`.
+  init(validated logits: [Double], classCount: Int, labels: [Int], temperature: Double) {
+    let rows = labels.count
     var logp = [Double](repeating: 0, count: logits.count)
     var confidences = [Double](repeating: 0, count: rows)
     var predicted = [Int](repeating: 0, count: rows)
     for row in 0..<rows {
       let base = row * classCount
       let scaled = (0..<classCount).map { logits[base + $0] / temperature }
-      Self.logSoftmax(scaled, into: &logp, at: base)
-      let best = Self.firstArgmax(scaled)
-      predicted[row] = best
-      confidences[row] = exp(logp[base + best])
+      let sum = Self.logSoftmax(scaled, into: &logp, at: base)
+      predicted[row] = Self.firstArgmax(scaled)
+      confidences[row] = 1 / sum
     }
     self.classCount = classCount
     self.labels = labels
@@ -92,13 +99,15 @@ public struct Predictions: Sendable, Equatable {
     }
   }
 
-  /// Writes log softmax(a) into `out[base..<base + a.count]`.
-  static func logSoftmax(_ a: [Double], into out: inout [Double], at base: Int) {
+  /// Writes log softmax(a) into `out[base..<base + a.count]`; returns Σⱼ exp(aⱼ − max a).
+  @discardableResult
+  static func logSoftmax(_ a: [Double], into out: inout [Double], at base: Int) -> Double {
     let top = a.max() ?? 0
     var sum = 0.0
     for v in a { sum += exp(v - top) }
     let lse = log(sum)
     for (k, v) in a.enumerated() { out[base + k] = v - top - lse }
+    return sum
   }
 
   /// The first index of the largest element.

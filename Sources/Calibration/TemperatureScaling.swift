@@ -132,14 +132,27 @@ public enum TemperatureScaling {
     guard logits.rank == 2, logits.shape[1] >= 2 else {
       throw CalibrationError.logitsShape(logits.shape)
     }
-    let classCount = logits.shape[1]
-    try Predictions.validate(rows: logits.shape[0], classCount: classCount, labels: labels)
-    if let bad = logits.data.firstIndex(where: { !$0.isFinite }) {
+    return try fit(
+      logits: logits.data.map(Double.init), classCount: logits.shape[1], labels: labels,
+      options: options)
+  }
+
+  /// Fits T on row-major Double logits [N, K] (e.g. float64 logits exported from another
+  /// framework; nothing is rounded to Float32).
+  /// - Throws: as `fit(logits:labels:options:)`.
+  public static func fit(
+    logits: [Double], classCount: Int, labels: [Int],
+    options: TemperatureFitOptions = TemperatureFitOptions()
+  ) throws -> TemperatureFit {
+    guard classCount >= 2, logits.count % classCount == 0 else {
+      throw CalibrationError.logitsShape([logits.count / max(classCount, 1), classCount])
+    }
+    try Predictions.validate(rows: logits.count / classCount, classCount: classCount, labels: labels)
+    if let bad = logits.firstIndex(where: { !$0.isFinite }) {
       throw CalibrationError.nonFiniteLogits(row: bad / classCount)
     }
     try options.validate()
-    let objective = TemperatureObjective(
-      logits: logits.data.map(Double.init), labels: labels, classCount: classCount)
+    let objective = TemperatureObjective(logits: logits, labels: labels, classCount: classCount)
     switch options.method {
     case .converged: return convergedFit(objective, options)
     case .parity: return try parityFit(objective, options)

@@ -27,6 +27,7 @@ public enum NPY {
     var bytes = wrap(Array(header.text.utf8))
     switch array.elements {
     case .float32(let values): appendLittleEndian(values.map(\.bitPattern), to: &bytes)
+    case .float64(let values): appendLittleEndian(values.map(\.bitPattern), to: &bytes)
     case .int64(let values): appendLittleEndian(values.map(Int64.init), to: &bytes)
     case .uint8(let values): bytes += values
     }
@@ -154,7 +155,7 @@ public enum NPY {
         case .float32:
           return .float32((0..<count).map { Float(bitPattern: load(UInt32.self, $0)) })
         case .float64:
-          return .float32((0..<count).map { Float(Double(bitPattern: load(UInt64.self, $0))) })
+          return .float64((0..<count).map { Double(bitPattern: load(UInt64.self, $0)) })
         case .int64: return .int64((0..<count).map { Int(load(Int64.self, $0)) })
         case .int32: return .int64((0..<count).map { Int(load(Int32.self, $0)) })
         case .uint8: return .uint8(Array(raw.prefix(count)))

@@ -40,12 +40,13 @@ public enum ValueFormatter {
     }
   }
 
-  /// A float with up to 14 significant digits, always showing it is a float: `6.0`, `0.1`.
+  /// The shortest decimal that reads back as the same Double (so a temperature or a metric
+  /// copied from the output is exact), always showing it is a float: `6.0`, `0.1`,
+  /// `0.30000000000000004`, `1e-05`.
   public static func float(_ number: Double) -> String {
     if number.isNaN { return "nan" }
     if number.isInfinite { return number < 0 ? "-inf" : "inf" }
-    let text = String(format: "%.14g", number)
-    return text.contains(where: { $0 == "." || $0 == "e" }) ? text : text + ".0"
+    return "\(number)"
   }
 
   /// A string literal that reads back as the same string.

@@ -39,9 +39,16 @@ enum Reference {
     #expect(try NPY.read(TestFiles.fixture(fixture)) == array)
   }
 
-  @Test func convertsOtherNumpyTypesOnReading() throws {
+  @Test func float64IsKeptAtFullPrecisionAndByteIdentical() throws {
     let f8 = try NPY.read(TestFiles.fixture("f8.npy"))
-    #expect(f8 == NPYArray(NDArray(shape: [3], data: [1.5, -2.25, Float(1e-3 as Double)])))
+    #expect(f8 == (try NPYArray(float64: [1.5, -2.25, 1e-3], shape: [3])))
+    #expect(f8.doubles == [1.5, -2.25, 1e-3])
+    #expect(f8.float32Array == NDArray(shape: [3], data: [1.5, -2.25, Float(1e-3 as Double)]))
+    #expect(f8.integers == nil && f8.isFloatingPoint)
+    #expect(NPY.encode(f8) == (try TestFiles.fixtureBytes("f8.npy")))
+  }
+
+  @Test func convertsOtherNumpyTypesOnReading() throws {
     #expect(
       try NPY.read(TestFiles.fixture("i4.npy"))
         == NPYArray(int64: [1, -2, 2_147_483_647], shape: [3]))

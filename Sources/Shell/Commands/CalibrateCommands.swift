@@ -14,22 +14,26 @@ public enum CalibrateCommands: CommandProvider {
       name: "calibrate", family: .calibrate,
       summary: "Fits a temperature: plain TS, or Masked Temperature Scaling (MTS).",
       discussion: """
-        method=ts fits T on the given labelled images; method=mts (paper §4.1) takes a
-        per-class fraction v of them (at least one image per class), zeroes each input element
-        with probability r (no rescaling), computes logits once and fits T on those; predictions
-        use clean inputs divided by T. Weights never change, so accuracy does not either.
+        method=ts fits T on the given labelled images, or directly on predictions (logits
+        from eval or from any framework via `predictions`); method=mts (paper §4.1) takes a
+        per-class fraction v of the images (at least one per class), zeroes each input element
+        with probability r (no rescaling), computes logits once and fits T on those; it needs
+        the model, since it masks inputs. Predictions use clean inputs divided by T. Weights
+        never change, so accuracy does not either.
         Beware the degenerate case: fitting T unmasked on the very images the network was
         trained on (e.g. the distilled set) drives T far below 1 — the net is right on all of
         them — and makes it MORE over-confident on test data. Masking is what turns those images
-        into an informative signal. fit=converged minimises the NLL (Newton on log T);
-        fit=parity reproduces the reference loop (T0 = 1.5, torch L-BFGS, lr 0.01, 50 iterations,
-        no line search), which stops well short of the optimum — the paper's TS numbers come
-        from it. Returns a calibrated copy of the model; the input model is not changed.
+        into an informative signal. fit=converged minimises the NLL (Newton on log T, to
+        |dNLL/dlog T| ≤ 1e-10, in double precision); fit=parity reproduces the reference loop
+        (T0 = 1.5, torch L-BFGS, lr 0.01, 50 iterations, no line search), which stops well
+        short of the optimum — the paper's TS numbers come from it. A model comes back as a
+        calibrated copy (same weights), predictions as the same logits at the fitted T; the
+        input is not changed. T prints with the digits that read back exactly.
         """,
       parameters: [
-        .positional("model", .object("model"), doc: "the trained network"),
-        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "labelled images to fit on"),
-        .keyword("method", .choice(["ts", "mts"]), default: .string("mts"), doc: "plain or masked TS"),
+        .positional("model", PredictionCommands.scoredType, doc: "the trained network, or predictions"),
+        .positional("data", .oneOf([.object("dataset"), .object("data")]), optional: true, doc: "labelled images to fit on (models only)"),
+        .keyword("method", .choice(["ts", "mts"]), doc: "plain or masked TS (default: mts for a model, ts for predictions)"),
         .keyword("r", .float, default: .float(0.3), doc: "MTS mask ratio (drop probability)"),
         .keyword("v", .float, default: .float(1.0), doc: "MTS per-class fraction of the data"),
         .keyword("fit", .choice(["converged", "parity"]), default: .string("converged"), doc: "optimiser"),
@@ -38,12 +42,16 @@ public enum CalibrateCommands: CommandProvider {
       example: "cal = calibrate net syn method=mts r=0.3"
     ) { context in
       let args = context.arguments
-      guard let model = args["model"]?.object(as: ModelObject.self),
-        let data = args["data"]?.trainingDataset
-      else { return .none }
-      var rng = try context.randomStream()
       let method: TemperatureFitMethod = try args.string("fit") == "parity" ? .parity : .converged
-      let masked = try args.string("method") == "mts"
+      if let predictions = args["model"]?.object(as: PredictionsObject.self) {
+        return try calibrate(predictions, method: method, context)
+      }
+      guard let model = args["model"]?.object(as: ModelObject.self) else { return .none }
+      guard let data = args["data"]?.trainingDataset else {
+        throw args.invalid("model", "give the labelled images to fit on after the model")
+      }
+      let masked = try args["method"].map { _ in try args.string("method") == "mts" } ?? true
+      var rng = try context.randomStream()
       let options = MaskedTemperatureScalingOptions(
         maskRatio: masked ? try args.float("r") : 0, validationFraction: try args.float("v"),
         seed: UInt64(rng.int(in: 0..<Int(Int32.max))), method: method)
@@ -53,18 +61,46 @@ public enum CalibrateCommands: CommandProvider {
       } catch {
         throw args.invalid(masked ? "r" : "data", "\(error)")
       }
-      let fit = result.fit
-      context.output.line(
-        String(
-          format: "%@: T = %.4f (%@, %d iterations, dNLL/dT = %.2g, NLL %.4f → %.4f on %d %@images)",
-          masked ? "MTS r=\(try args.float("r"))" : "TS", fit.temperature, fit.stop.rawValue,
-          fit.iterations, fit.gradient, fit.nllBefore, fit.nllAfter, fit.sampleCount,
-          masked ? "masked " : ""))
+      let label = masked ? "MTS r=\(ValueFormatter.float(try args.float("r")))" : "TS"
+      report(result.fit, label, images: masked ? "masked images" : "images", context)
       return .object(
         ModelObject(
-          model.model, temperature: Float(fit.temperature),
+          model.model, temperature: result.fit.temperature,
           origin: "\(masked ? "mts" : "ts") of \(model.origin)"))
     }
+  }
+
+  /// Plain TS on stored logits; MTS is refused, since it needs the inputs.
+  static func calibrate(
+    _ predictions: PredictionsObject, method: TemperatureFitMethod, _ context: CommandContext
+  ) throws -> Value {
+    let args = context.arguments
+    if args.isGiven("data") {
+      throw args.invalid("data", "predictions carry their own labels; leave out data")
+    }
+    if try args["method"].map({ _ in try args.string("method") }) == "mts" {
+      throw args.invalid(
+        "method",
+        "MTS masks input images, so it needs the model and its data (calibrate net data "
+          + "method=mts); predictions hold only logits — use method=ts")
+    }
+    let fit: TemperatureFit
+    do {
+      fit = try predictions.logits.fitTemperature(TemperatureFitOptions(method: method))
+    } catch let error as CalibrationError {
+      throw args.invalid("model", error.description)
+    }
+    report(fit, "TS", images: "logit rows", context)
+    return .object(try predictions.rescaled(to: fit.temperature, source: "ts of \(predictions.source)"))
+  }
+
+  /// One line: the fitted T (round-trip digits), why the search stopped and the NLL change.
+  static func report(_ fit: TemperatureFit, _ label: String, images: String, _ context: CommandContext) {
+    context.output.line(
+      String(
+        format: "%@: T = %@ (%@, %d iterations, dNLL/dT = %.2g, NLL %.4f → %.4f on %d %@)",
+        label, ValueFormatter.float(fit.temperature), fit.stop.rawValue, fit.iterations,
+        fit.gradient, fit.nllBefore, fit.nllAfter, fit.sampleCount, images))
   }
 
   static var sweep: Command {
@@ -115,37 +151,36 @@ public enum CalibrateCommands: CommandProvider {
   static var metrics: Command {
     Command(
       name: "metrics", family: .calibrate,
-      summary: "Calibration metrics of a model on data: ECE family, NLL, Brier, reliability bins.",
+      summary: "Calibration metrics of a model on data, or of predictions: ECE family, NLL, Brier, bins.",
       discussion: """
         ECE = Σ_b (n_b/N)·|acc_b − conf_b| over equal-width confidence bins; rule=right uses
         bins closed on the right (Guo et al. 2017, gpleiss; the default, 15 bins), rule=left
-        the reference code's left-closed bins (bins=10 for parity, SPEC §8.4). Also MCE, the
-        signed ECE (positive = over-confident), adaptive (equal-mass) and classwise ECE, NLL,
-        Brier score and accuracy, plus the per-bin table the reliability diagram draws.
+        the reference code's left-closed bins (bins=10 for parity). The confidence is
+        1 / Σ_j exp(z_j − z_max), numpy's softmax value, so scores exactly on an edge b/B land
+        where numpy puts them. Also MCE, the signed ECE (positive = over-confident), adaptive
+        ECE (rows sorted by confidence, cut into B equal-mass groups as numpy.array_split
+        cuts them: the first N mod B groups one row larger), classwise ECE, NLL, Brier score
+        and accuracy, plus the per-bin table the reliability diagram draws. All in double
+        precision; a model's logits are cached, so re-scoring after scale is immediate.
         """,
       parameters: [
-        .positional("model", .object("model"), doc: "the (possibly calibrated) network"),
-        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "labelled images (a data pair uses its test split)"),
+        .positional("model", PredictionCommands.scoredType, doc: "the (possibly calibrated) network, or predictions"),
+        .positional("data", .oneOf([.object("dataset"), .object("data")]), optional: true, doc: "labelled images for a model (a data pair uses its test split)"),
         .keyword("bins", .int, default: .int(15), doc: "number of equal-width bins"),
         .keyword("rule", .choice(["right", "left"]), default: .string("right"), doc: "bin edge rule"),
       ],
       example: "metrics cal fm.test bins=15"
     ) { context in
       let args = context.arguments
-      guard let model = args["model"]?.object(as: ModelObject.self),
-        let data = args["data"]?.testDataset
-      else { return .none }
-      try TrainCommands.checkFits(model, data, args)
+      let scored = try Scored.predictions(args)
       let binning = BinningOptions(
         binCount: try args.int("bins"),
         edgeRule: try args.string("rule") == "left" ? .leftClosed : .rightClosed)
-      let result = Evaluation.evaluate(model.model, images: data.images, labels: data.labels)
       do {
-        let predictions = try Predictions(
-          logits: result.logits, labels: data.labels, temperature: Double(model.temperature))
         return .object(
           ReportObject(
-            try predictions.report(binning), dataName: data.name, modelName: model.origin))
+            try scored.predictions.report(binning), dataName: scored.dataName,
+            modelName: scored.source))
       } catch {
         throw args.invalid("bins", "\(error)")
       }
@@ -155,17 +190,18 @@ public enum CalibrateCommands: CommandProvider {
   static var maxlogit: Command {
     Command(
       name: "maxlogit", family: .analyze,
-      summary: "Max-logit statistics of a model on images; side by side with other=/versus=.",
+      summary: "Max-logit statistics of a model on images (or of predictions); side by side with other=/versus=.",
       discussion: """
         The paper's §3.1 evidence: networks trained on distilled data give concentrated max
-        logits with a larger mean (Fig. 2, 7). other= compares a second model on the same
-        images; versus= compares the same model on a second image set (e.g. `noise`). r= masks
-        inputs first (each element zeroed with probability r).
+        logits with a larger mean (Fig. 2, 7). The max logit is that of the raw logits (the
+        temperature does not enter). other= compares a second model (on the same images) or
+        predictions; versus= compares the same model on a second image set (e.g. `noise`).
+        r= masks inputs first (each element zeroed with probability r), so it needs models.
         """,
       parameters: [
-        .positional("model", .object("model"), doc: "the network"),
-        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "images (a data pair uses its test split)"),
-        .keyword("other", .object("model"), doc: "a second model on the same images"),
+        .positional("model", PredictionCommands.scoredType, doc: "the network, or predictions"),
+        .positional("data", .oneOf([.object("dataset"), .object("data")]), optional: true, doc: "images for a model (a data pair uses its test split)"),
+        .keyword("other", PredictionCommands.scoredType, doc: "a second model on the same images, or predictions"),
         .keyword("versus", .object("dataset"), doc: "a second image set for the same model"),
         .keyword("r", .float, default: .float(0), doc: "input mask ratio"),
         .keyword("seed", .int, doc: "mask seed"),
@@ -173,26 +209,51 @@ public enum CalibrateCommands: CommandProvider {
       example: "maxlogit net_full fm.test other=net_small"
     ) { context in
       let args = context.arguments
-      guard let model = args["model"]?.object(as: ModelObject.self),
-        let data = args["data"]?.testDataset
-      else { return .none }
       var rng = try context.randomStream()
       let options = MaxLogitOptions(maskRatio: try args.float("r"), seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
-      do {
-        var names = [model.origin]
-        var stats = [try MaxLogitStatistics.of(model.model, images: data.images, options: options)]
-        if let other = args["other"]?.object(as: ModelObject.self) {
-          names.append(other.origin)
-          stats.append(try MaxLogitStatistics.of(other.model, images: data.images, options: options))
-        }
-        if let versus = args["versus"]?.trainingDataset {
-          names = [data.name, versus.name]
-          stats.append(try MaxLogitStatistics.of(model.model, images: versus.images, options: options))
-        }
-        return .object(MaxLogitObject(names: names, statistics: stats))
-      } catch {
-        throw args.invalid("data", "\(error)")
+      let data = args["data"]?.testDataset
+      var names: [String] = []
+      var values: [[Double]] = []
+      for key in ["model", "other"] where args[key] != nil {
+        let (name, maxima) = try maxLogits(args[key], key, on: data, options, args)
+        names.append(name)
+        values.append(maxima)
       }
+      if let versus = args["versus"]?.trainingDataset {
+        guard args["model"]?.object(as: ModelObject.self) != nil, let data else {
+          throw args.invalid("versus", "versus= runs the same model on other images: give a model and data")
+        }
+        names = [data.name, versus.name]
+        values.append(try maxLogits(args["model"], "model", on: versus, options, args).1)
+      }
+      do {
+        return .object(MaxLogitObject(names: names, statistics: try values.map { try MaxLogitStatistics(values: $0) }))
+      } catch {
+        throw args.invalid("model", "\(error)")
+      }
+    }
+  }
+
+  /// The name and max logits of a model on `data` (masked when r > 0) or of predictions.
+  static func maxLogits(
+    _ value: Value?, _ key: String, on data: Dataset?, _ options: MaxLogitOptions, _ args: Arguments
+  ) throws -> (String, [Double]) {
+    if let predictions = value?.object(as: PredictionsObject.self) {
+      guard options.maskRatio == 0 else {
+        throw args.invalid("r", "masking needs models and images; \(key) holds predictions")
+      }
+      return (predictions.source, predictions.logits.maxLogits)
+    }
+    guard let model = value?.object(as: ModelObject.self) else { return ("", []) }
+    guard let data else { throw args.invalid(key, "a model needs data to run on") }
+    if options.maskRatio == 0 {
+      return (model.origin, try Scored.of(model, on: data, args).logits.maxLogits)
+    }
+    try TrainCommands.checkFits(model, data, args)
+    do {
+      return (model.origin, try MaxLogitStatistics.maxLogits(model.model, images: data.images, options: options))
+    } catch {
+      throw args.invalid("r", "\(error)")
     }
   }
 

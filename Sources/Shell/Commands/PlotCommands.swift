@@ -21,7 +21,9 @@ public enum PlotCommands: CommandProvider {
                                           bars, the diagonal, over-confidence gaps in red and
                                           under-confidence in blue, ECE, confidence histogram.
         plot hist M1 M2 … data=D          max-logit distributions of the models on D (Fig. 2, 7);
-                                          r= masks the inputs first.
+                                          r= masks the inputs first (models only).
+        Wherever a model goes, predictions (from eval, or `predictions` on logits exported
+        from any framework) may go instead; data= is then not needed.
         plot lines S1 S2 …                ECE and temperature against the mask ratio of sweeps.
         plot curves H1 H2 …               loss and accuracy per epoch of training histories.
         Models are labelled by names=[...] or by how they were made. The file goes into the
@@ -29,7 +31,7 @@ public enum PlotCommands: CommandProvider {
         """,
       parameters: [
         .positional("kind", .choice(kinds), doc: "which figure"),
-        .variadic("values", .any, doc: "models, sweeps or histories, by kind"),
+        .variadic("values", .any, doc: "models or predictions, sweeps or histories, by kind"),
         .keyword("data", .oneOf([.object("dataset"), .object("data")]), doc: "images (reliability, hist)"),
         .keyword("names", .list(.string), doc: "labels, one per value"),
         .keyword("r", .float, default: .float(0), doc: "input mask ratio (hist)"),
@@ -119,16 +121,22 @@ public enum PlotCommands: CommandProvider {
       return given
     }
     return values.enumerated().map { index, value in
-      value.object(as: ModelObject.self)?.origin ?? "\(value.typeName) \(index + 1)"
+      value.object(as: ModelObject.self)?.origin ?? value.object(as: PredictionsObject.self)?.source
+        ?? "\(value.typeName) \(index + 1)"
     }
   }
 
-  static func models(_ values: [Value], _ args: Arguments) throws -> [ModelObject] {
+  /// Each value as predictions: models run on data= (cached logits), predictions as given.
+  static func scored(_ values: [Value], _ args: Arguments) throws -> [PredictionsObject] {
     try values.map { value in
+      if let predictions = value.object(as: PredictionsObject.self) { return predictions }
       guard let model = value.object(as: ModelObject.self) else {
-        throw args.invalid("values", "expected models, got \(value.typeName)")
+        throw args.invalid("values", "expected models or predictions, got \(value.typeName)")
       }
-      return model
+      guard let data = args["data"]?.testDataset else {
+        throw args.invalid("data", "give data=… (the images to evaluate the models on)")
+      }
+      return try Scored.of(model, on: data, args)
     }
   }
 
@@ -139,17 +147,19 @@ public enum PlotCommands: CommandProvider {
     return data
   }
 
+  /// "on fashion-mnist/test" when every value was scored on the same data.
+  static func commonData(_ scored: [PredictionsObject]) -> String {
+    let names = Set(scored.map(\.dataName))
+    return names.count == 1 ? " on \(names.first ?? "")" : ""
+  }
+
   static func reliability(_ values: [Value], _ names: [String], _ args: Arguments, _ title: String?)
     throws -> Figure
   {
-    let data = try dataset(args)
+    let scored = try scored(values, args)
     var panels: [ReliabilityPanel] = []
-    for (model, name) in zip(try models(values, args), names) {
-      try TrainCommands.checkFits(model, data, args)
-      let logits = Evaluation.evaluate(model.model, images: data.images, labels: data.labels).logits
-      let diagram = try Predictions(
-        logits: logits, labels: data.labels, temperature: Double(model.temperature)
-      ).reliability(.guo)
+    for (predictions, name) in zip(scored, names) {
+      let diagram = predictions.predictions.reliability(.guo)
       let bins = diagram.bins.map {
         ConfidenceBin(
           lower: $0.lower, upper: $0.upper, count: $0.count, meanConfidence: $0.meanConfidence,
@@ -157,23 +167,34 @@ public enum PlotCommands: CommandProvider {
       }
       panels.append(ReliabilityPanel(title: name, bins: bins, ece: diagram.ece))
     }
-    return try Figure.reliabilityDiagram(panels, title: title ?? "Reliability on \(data.name)")
+    return try Figure.reliabilityDiagram(panels, title: title ?? "Reliability\(commonData(scored))")
   }
 
   static func histogram(_ values: [Value], _ names: [String], _ args: Arguments, _ title: String?)
     throws -> Figure
   {
-    let data = try dataset(args)
-    let options = MaxLogitOptions(maskRatio: try args.float("r"))
+    let ratio = try args.float("r")
     var samples: [HistogramSample] = []
-    for (model, name) in zip(try models(values, args), names) {
-      try TrainCommands.checkFits(model, data, args)
-      samples.append(
-        HistogramSample(name, values: try MaxLogitStatistics.maxLogits(model.model, images: data.images, options: options)))
+    var dataNames: Set<String> = []
+    for (value, name) in zip(values, names) {
+      if ratio > 0, let model = value.object(as: ModelObject.self) {
+        let data = try dataset(args)
+        try TrainCommands.checkFits(model, data, args)
+        let options = MaxLogitOptions(maskRatio: ratio)
+        samples.append(
+          HistogramSample(name, values: try MaxLogitStatistics.maxLogits(model.model, images: data.images, options: options)))
+        dataNames.insert(data.name)
+        continue
+      }
+      if ratio > 0 { throw args.invalid("r", "masking needs models and data=; got \(value.typeName)") }
+      let predictions = try scored([value], args)[0]
+      samples.append(HistogramSample(name, values: predictions.logits.maxLogits))
+      dataNames.insert(predictions.dataName)
     }
+    let on = dataNames.count == 1 ? " on \(dataNames.first ?? "")" : ""
     return try Figure.histogram(
       [HistogramPanel(samples: samples)], xLabel: "max logit",
-      title: title ?? "Max-logit distribution on \(data.name)")
+      title: title ?? "Max-logit distribution\(on)")
   }
 
   static func sweepLines(_ values: [Value], _ names: [String], _ title: String?) throws -> Figure {

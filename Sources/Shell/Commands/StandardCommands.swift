@@ -15,11 +15,12 @@ extension CommandRegistry {
     TrainCommands.self,
     DistillCommands.self,
     CalibrateCommands.self,
+    PredictionCommands.self,
     PlotCommands.self,
   ]
 
   /// Methods of engine values, for `help <method>` (they are called as `value.method …`).
-  public static var methods: [Command] { DatasetMethods.commands }
+  public static var methods: [Command] { DatasetMethods.commands + [TemperatureMethod.command] }
 
   /// A registry holding every family in `providers`.
   public static var standard: CommandRegistry {

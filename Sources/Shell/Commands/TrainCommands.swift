@@ -113,45 +113,38 @@ public enum TrainCommands: CommandProvider {
   static var eval: Command {
     Command(
       name: "eval", family: .train,
-      summary: "Evaluates a model: accuracy, NLL and ECE on a dataset.",
+      summary: "Evaluates a model on a dataset: its predictions (accuracy, NLL, ECE, logits).",
       discussion: """
-        Uses the model's temperature (1 unless calibrated). ECE uses 15 equal-width bins closed
-        on the right (Guo et al. 2017); the result keeps the logits for later analysis.
+        Uses the model's temperature (1 unless calibrated). Returns a predictions value — raw
+        logits, labels and T — that metrics, calibrate method=ts, plot reliability/hist,
+        maxlogit and scale take directly; `r.temperature 1.5` re-reads it without rerunning
+        the network. ECE here uses 15 equal-width bins closed on the right (Guo et al. 2017).
+        A model's logits on a dataset are computed once and cached until its weights change.
         """,
       parameters: [
         .positional("model", .object("model"), doc: "the network"),
-        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "labelled images"),
+        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "labelled images (a data pair uses its test split)"),
         .keyword("batch", .int, default: .int(256), unit: "images", doc: "evaluation batch size"),
       ],
       example: "r = eval net fm.test"
     ) { context in
       let args = context.arguments
-      guard let model = args["model"]?.object(as: ModelObject.self) else { return .none }
-      guard let data = args["data"]?.testDataset else { return .none }
-      try checkFits(model, data, args)
+      guard let model = args["model"]?.object(as: ModelObject.self),
+        let data = args["data"]?.testDataset
+      else { return .none }
       let batch = try args.int("batch")
       guard batch >= 1 else { throw args.invalid("batch", "must be at least 1") }
-      let result: EvaluationResult
-      do {
-        result = try Evaluation.evaluate(
-          model.model, images: data.images, labels: data.labels, batchSize: batch,
-          temperature: model.temperature, shouldStop: { Interrupt.isRequested })
-      } catch TrainingError.interrupted(_, let step) {
-        throw ShellError.interrupted(at: "batch \(step + 1) of the evaluation")
-      }
-      let ece = try Predictions(
-        logits: result.logits, labels: result.labels, temperature: Double(model.temperature)
-      ).ece(.guo)
-      return .object(
-        EvaluationObject(result, ece: ece, dataName: data.name, temperature: model.temperature))
+      return .object(try Scored.of(model, on: data, args, batchSize: batch))
     }
   }
 
-  static func checkFits(_ model: ModelObject, _ data: Dataset, _ args: Arguments) throws {
+  static func checkFits(
+    _ model: ModelObject, _ data: Dataset, _ args: Arguments, at parameter: String = "data"
+  ) throws {
     let c = model.model.config
     guard data.imageShape == [c.channels, c.height, c.width], data.classCount <= c.classes else {
       throw args.invalid(
-        "data",
+        parameter,
         "images \(data.imageShape) with \(data.classCount) classes do not fit the model's input "
           + "\([c.channels, c.height, c.width]) with \(c.classes) classes")
     }

@@ -1,15 +1,25 @@
+import Calibration
 import Datasets
 import Distillation
 import Foundation
 import NN
 import TensorCore
 
-/// The .npz layout of saved models and datasets, readable with numpy.
+/// A shell object that `save` can write. Each object owns its file layout; `Archive` only
+/// routes values to it and reads files back.
+protocol SavableObject: ShellObject {
+  /// Writes the object to `path` (its extension picks the format); atomically.
+  /// - Throws: `ShellError` for an unsupported extension, file errors otherwise.
+  func save(to path: String) throws
+}
+
+/// Saving values and loading files, readable with numpy.
 ///
 /// Model: one float32 member per parameter (dotted names), `ddcal.config` int64
-/// [channels, height, width, classes, depth, width, norm, pooling] and `ddcal.temperature`.
-/// Dataset: `images` float32 [N, C, H, W], `labels` int64 [N], `ddcal.classes` uint8 (names
-/// joined by newlines), `ddcal.mean`/`ddcal.std` float32 [C].
+/// [channels, height, width, classes, depth, width, norm, pooling] and `ddcal.temperature`
+/// (float64; float32 in older files). Dataset: `images` float32 [N, C, H, W], `labels` int64
+/// [N], `ddcal.classes` uint8 (names joined by newlines), `ddcal.mean`/`ddcal.std` float32 [C].
+/// Predictions: `logits` [N, K], `labels` int64 [N], optional `temperature` [1].
 enum Archive {
   static func save(_ value: Value, to path: String) throws {
     switch value {
@@ -19,34 +29,11 @@ enum Archive {
       } else {
         try NPZ.write([("array", NPYArray(array))], to: path)
       }
-    case .object(let object):
-      if let model = object as? ModelObject {
-        try NPZ.write(members(of: model), to: path)
-      } else if let data = object as? DatasetObject {
-        if let synthetic = data.synthetic {
-          try synthetic.save(to: path)
-        } else {
-          try NPZ.write(try data.dataset.npzMembers(), to: path)
-        }
-      } else if let result = object as? EvaluationObject {
-        let labels = try NPYArray(int64: result.result.labels, shape: [result.result.labels.count])
-        try NPZ.write([("logits", NPYArray(result.result.logits)), ("labels", labels)], to: path)
-      } else {
-        throw ShellError.failed("cannot save a \(object.typeName)")
-      }
+    case .object(let object as SavableObject):
+      try object.save(to: path)
     default:
       throw ShellError.failed("cannot save a \(value.typeName)")
     }
-  }
-
-  static func members(of model: ModelObject) throws -> [(String, NPYArray)] {
-    let config = model.model.config.code
-    var members = zip(model.model.parameters.names, model.model.parameters.values).map {
-      ($0.0, NPYArray($0.1))
-    }
-    members.append(("ddcal.config", try NPYArray(int64: config, shape: [config.count])))
-    members.append(("ddcal.temperature", NPYArray(NDArray(shape: [1], data: [model.temperature]))))
-    return members
   }
 
   static func load(path: String) throws -> Value {
@@ -57,6 +44,9 @@ enum Archive {
       return .object(try DatasetObject(synthetic: try SyntheticSet(npz: archive)))
     }
     if archive["images"] != nil, archive["labels"] != nil { return try dataset(archive, path) }
+    if archive["logits"] != nil, archive["labels"] != nil {
+      return .object(try PredictionsFiles.read(archive, path: path))
+    }
     if archive.members.count == 1, let only = archive.members.first {
       return .tensor(only.array.toNDArray())
     }
@@ -79,12 +69,37 @@ enum Archive {
     }
     net.parameters = net.parameters.unflattened(
       NDArray(shape: [net.parameters.scalarCount], data: tensors.flatMap(\.data)))
-    let temperature = archive["ddcal.temperature"]?.toNDArray().data.first ?? 1
+    let temperature = archive["ddcal.temperature"]?.doubles.first ?? 1
+    guard temperature > 0, temperature.isFinite else {
+      throw ShellError.io(path: path, message: "ddcal.temperature is \(temperature), expected T > 0")
+    }
     return .object(ModelObject(net, temperature: temperature, origin: path))
   }
 
   private static func dataset(_ archive: NPZArchive, _ path: String) throws -> Value {
     let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     return .object(DatasetObject(try Dataset(npz: archive, name: name)))
+  }
+}
+
+extension ModelObject: SavableObject {
+  func save(to path: String) throws {
+    let config = model.config.code
+    var members = zip(model.parameters.names, model.parameters.values).map {
+      ($0.0, NPYArray($0.1))
+    }
+    members.append(("ddcal.config", try NPYArray(int64: config, shape: [config.count])))
+    members.append(("ddcal.temperature", try NPYArray(float64: [temperature], shape: [1])))
+    try NPZ.write(members, to: path)
+  }
+}
+
+extension DatasetObject: SavableObject {
+  func save(to path: String) throws {
+    if let synthetic {
+      try synthetic.save(to: path)
+    } else {
+      try NPZ.write(try dataset.npzMembers(), to: path)
+    }
   }
 }

@@ -5,12 +5,12 @@ import TensorCore
 /// (1 for a plain model).
 public final class ModelObject: ShellObject {
   public let model: ConvNet
-  /// Logits are divided by this before softmax (temperature scaling).
-  public var temperature: Float
+  /// Logits are divided by this before softmax (temperature scaling); T > 0.
+  public var temperature: Double
   /// How the model was made, for `vars` and the transcript.
   public var origin: String
 
-  public init(_ model: ConvNet, temperature: Float = 1, origin: String) {
+  public init(_ model: ConvNet, temperature: Double = 1, origin: String) {
     self.model = model
     self.temperature = temperature
     self.origin = origin
@@ -20,7 +20,7 @@ public final class ModelObject: ShellObject {
 
   public var summary: String {
     let c = model.config
-    let t = temperature == 1 ? "" : String(format: ", T = %.3f", temperature)
+    let t = temperature == 1 ? "" : ", T = " + ValueFormatter.float(temperature)
     let norm = c.norm == .none ? "no norm" : "\(c.norm.rawValue) norm"
     let pool = c.pooling == .none ? "no pool" : "\(c.pooling.rawValue) pool"
     return "ConvNet-\(c.depth) width \(c.netWidth), \(norm), \(pool),"
@@ -41,9 +41,11 @@ public final class ModelObject: ShellObject {
     case "norm": return .string(c.norm.rawValue)
     case "pooling": return .string(c.pooling.rawValue)
     case "classes": return .int(c.classes)
-    case "temperature": return .float(Double(temperature))
+    case "temperature": return .float(temperature)
     case "names": return .list(model.parameters.names.map { .string($0) })
     default: return nil
     }
   }
+
+  public var methods: [Command] { [TemperatureMethod.command] }
 }

@@ -1,55 +1,5 @@
 import Foundation
-import TensorCore
 import Training
-
-/// What `eval` returns: accuracy, NLL, ECE, and the logits for later analysis.
-public final class EvaluationObject: ShellObject {
-  public let result: EvaluationResult
-  public let ece: Double
-  public let dataName: String
-  public let temperature: Float
-
-  public init(_ result: EvaluationResult, ece: Double, dataName: String, temperature: Float) {
-    self.result = result
-    self.ece = ece
-    self.dataName = dataName
-    self.temperature = temperature
-  }
-
-  public var typeName: String { "result" }
-
-  public var summary: String {
-    String(
-      format: "accuracy %.4f, nll %.4f, ece %.4f on %@ (%d images)", result.accuracy, result.nll,
-      ece, dataName, result.labels.count)
-  }
-
-  public var display: String {
-    let rows = [
-      ["data", "images", "accuracy", "nll", "ece (15 bins)"],
-      [
-      dataName, "\(result.labels.count)", String(format: "%.4f", result.accuracy),
-        String(format: "%.4f", result.nll), String(format: "%.4f", ece),
-      ],
-    ]
-    return TextTable(rows).render().trimmingCharacters(in: .newlines)
-  }
-
-  public var fieldNames: [String] { ["accuracy", "nll", "ece", "logits", "labels", "count"] }
-
-  public func field(_ name: String) throws -> Value? {
-    switch name {
-    case "accuracy": return .float(result.accuracy)
-    case "nll": return .float(result.nll)
-    case "ece": return .float(ece)
-    case "logits": return .tensor(result.logits)
-    case "labels":
-      return .tensor(NDArray(shape: [result.labels.count], data: result.labels.map(Float.init)))
-    case "count": return .int(result.labels.count)
-    default: return nil
-    }
-  }
-}
 
 /// What `train` returns: one row per epoch.
 public final class HistoryObject: ShellObject {
@@ -66,7 +16,23 @@ public final class HistoryObject: ShellObject {
       last.accuracy)
   }
 
+  /// Up to `shownRows` rows print in full; longer histories show their first and last
+  /// `shownRows / 2` epochs (`h.table` holds every row, `save h "h.csv"` writes them).
+  static let shownRows = 12
+
   public var display: String {
+    let all = rows
+    guard all.count > Self.shownRows + 1 else { return render(all) }
+    let half = Self.shownRows / 2
+    let hidden = all.count - 1 - 2 * half
+    var shown = Array(all.prefix(1 + half))
+    shown.append(["…"])
+    shown += all.suffix(half)
+    return render(shown) + "\n(\(hidden) epochs not shown; `.table` holds every row)"
+  }
+
+  /// The header and one row per epoch.
+  private var rows: [[String]] {
     var rows = [["epoch", "loss", "train acc", "lr", "seconds", "img/s"]]
     for r in records {
       rows.append([
@@ -75,16 +41,21 @@ public final class HistoryObject: ShellObject {
         String(format: "%.0f", r.imagesPerSecond),
       ])
     }
-    return TextTable(rows).render().trimmingCharacters(in: .newlines)
+    return rows
   }
 
-  public var fieldNames: [String] { ["loss", "accuracy", "epochs"] }
+  private func render(_ rows: [[String]]) -> String {
+    TextTable(rows).render().trimmingCharacters(in: .newlines)
+  }
+
+  public var fieldNames: [String] { ["loss", "accuracy", "epochs", "table"] }
 
   public func field(_ name: String) throws -> Value? {
     switch name {
     case "loss": return .list(records.map { .float($0.loss) })
     case "accuracy": return .list(records.map { .float($0.accuracy) })
     case "epochs": return .int(records.count)
+    case "table": return .string(render(rows))
     default: return nil
     }
   }
