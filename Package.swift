@@ -101,7 +101,7 @@ let tests: [Target] = [
     ]),
   .testTarget(name: "PlotTests", dependencies: ["Plot", "TensorCore"], exclude: ["Golden"]),
   .testTarget(
-    name: "ShellTests", dependencies: ["Shell", "TensorCore"],
+    name: "ShellTests", dependencies: ["Shell", "Datasets", "TensorCore"],
     exclude: ["Transcripts"]),  // read via #filePath, not bundled
   .testTarget(
     name: "TrainingTests",

@@ -2,9 +2,10 @@ import TensorCore
 
 extension Dataset {
   /// The examples at `indices`, in that order (repeats allowed).
-  /// - Throws: `DatasetError.invalidArgument` for an index outside `0..<count`.
+  /// - Throws: `DatasetError.indexOutOfRange` for an index outside `0..<count`, naming its
+  ///   position in `indices`.
   public func subset(_ indices: [Int]) throws -> Dataset {
-    try checkIndices(indices, op: "subset")
+    try checkIndices(indices)
     return gathering(indices)
   }
 
@@ -65,9 +66,9 @@ extension Dataset {
   }
 
   /// Images [B, C, H, W] and labels of the examples at `indices`.
-  /// - Throws: `DatasetError.invalidArgument` for an index outside `0..<count`.
+  /// - Throws: `DatasetError.indexOutOfRange` for an index outside `0..<count`.
   public func batch(_ indices: [Int]) throws -> Batch {
-    try checkIndices(indices, op: "batch")
+    try checkIndices(indices)
     return uncheckedBatch(indices)
   }
 
@@ -116,10 +117,10 @@ extension Dataset {
     return members
   }
 
-  private func checkIndices(_ indices: [Int], op: String) throws {
-    if let bad = indices.first(where: { !(0..<count).contains($0) }) {
-      throw DatasetError.invalidArgument(
-        op: op, argument: "index", value: "\(bad)", expected: "0..<\(count)")
+  private func checkIndices(_ indices: [Int]) throws {
+    if let position = indices.firstIndex(where: { !(0..<count).contains($0) }) {
+      throw DatasetError.indexOutOfRange(
+        dataset: name, position: position, index: indices[position], count: count)
     }
   }
 

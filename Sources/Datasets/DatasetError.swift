@@ -26,6 +26,14 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
   case labelOutOfRange(path: String, offset: Int, label: Int, classCount: Int)
   /// An in-memory label lies outside `0..<classCount`.
   case invalidLabel(dataset: String, index: Int, label: Int, classCount: Int)
+  /// The index at `position` of a list of example indices lies outside `0..<count`.
+  case indexOutOfRange(dataset: String, position: Int, index: Int, count: Int)
+  /// A float array meant to hold integers (labels, indices) has a fraction at `position`.
+  case notWholeNumber(position: Int, value: Float)
+  /// A row of a one-hot label array is not a single 1 among 0s.
+  case notOneHot(row: Int)
+  /// An array has a shape the operation cannot take; `expected` names the layouts it can.
+  case badLayout(shape: [Int], expected: String)
   /// An image file and its label file disagree on the number of examples.
   case countMismatch(imagesPath: String, images: Int, labelsPath: String, labels: Int)
   /// An `.npz` archive has no member called `name`.
@@ -67,6 +75,14 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
       return "\(path): byte \(offset): label \(label) is outside 0..<\(classCount)"
     case .invalidLabel(let dataset, let index, let label, let classCount):
       return "\(dataset): label \(label) at index \(index) is outside 0..<\(classCount)"
+    case .indexOutOfRange(let dataset, let position, let index, let count):
+      return "\(dataset): index \(index) at position \(position) is outside 0..<\(count)"
+    case .notWholeNumber(let position, let value):
+      return "position \(position): \(value) is not a whole number"
+    case .notOneHot(let row):
+      return "row \(row): not one-hot (expected a single 1, the rest 0)"
+    case .badLayout(let shape, let expected):
+      return "shape \(shape): expected \(expected)"
     case .countMismatch(let imagesPath, let images, let labelsPath, let labels):
       return "\(imagesPath) has \(images) images but \(labelsPath) has \(labels) labels"
     case .missingMember(let path, let name, let available):

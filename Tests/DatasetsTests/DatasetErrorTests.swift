@@ -40,6 +40,13 @@ import Testing
       "d: label -1 at index 4 is outside 0..<3"
     ),
     (
+      .indexOutOfRange(dataset: "d", position: 2, index: 7, count: 6),
+      "d: index 7 at position 2 is outside 0..<6"
+    ),
+    (.notWholeNumber(position: 3, value: 1.5), "position 3: 1.5 is not a whole number"),
+    (.notOneHot(row: 4), "row 4: not one-hot (expected a single 1, the rest 0)"),
+    (.badLayout(shape: [2, 3], expected: "[N]"), "shape [2, 3]: expected [N]"),
+    (
       .countMismatch(imagesPath: "i", images: 3, labelsPath: "l", labels: 2),
       "i has 3 images but l has 2 labels"
     ),

@@ -20,8 +20,7 @@ import Testing
     #expect(origins(sub) == [5, 0, 5])
     #expect(sub.labels == [2, 0, 2])
     #expect(
-      throws: DatasetError.invalidArgument(
-        op: "subset", argument: "index", value: "6", expected: "0..<6")
+      throws: DatasetError.indexOutOfRange(dataset: "toy", position: 1, index: 6, count: 6)
     ) { _ = try data.subset([1, 6]) }
   }
 

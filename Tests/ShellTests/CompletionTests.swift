@@ -55,6 +55,18 @@ extension ShellTestSuite {
       ("fm.t", ["test", "train"]),
       ("fm.train.s", ["sample", "shape", "split"]),
       ("fm.train.sample p", ["per_class="]),
+      // `classes` is both a field and a method of datasets: offered once, completed as a call.
+      ("fm.train.c", ["classes", "count"]),
+      ("fm.train.classes [0, 3] ", ["relabel="]),
+      ("fm.test.t", ["take"]),
+      (
+        "dataset t ",
+        [
+          "\"data/", "\"net.npz\"", "\"notes.txt\"", "classes=", "mean=", "name=", "normalize=",
+          "std=", "t",
+        ]
+      ),
+      ("fm.train.take ", ["\"data/", "\"net.npz\"", "\"notes.txt\"", "t"]),
       ("net.p", ["parameters", "pooling"]),
       ("t.", ["count", "max", "mean", "min", "rank", "reshape", "shape", "sum"]),
       ("print 1 + l", ["lr"]),

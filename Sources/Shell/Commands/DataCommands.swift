@@ -5,7 +5,7 @@ import TensorCore
 
 /// Loading and saving data, models and tensors.
 public enum DataCommands: CommandProvider {
-  public static var commands: [Command] { [load, save, zca] }
+  public static var commands: [Command] { [load, dataset, save, zca] }
 
   static let builtinSets = ["fashion-mnist", "cifar10", "cifar100"]
 
@@ -16,7 +16,15 @@ public enum DataCommands: CommandProvider {
         fashion-mnist reads Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist,
         or path=); cifar10 and cifar100 read the binary batches under path=. Images are
         normalised with the reference constants (SPEC §3). A .npz written by `save` comes back
-        as what was saved (model or dataset); other .npz/.npy files load as tensors.
+        as what was saved (model or dataset).
+
+        Any .npz holding `images` (float [N, C, H, W]) and `labels` (integers [N]) loads as a
+        dataset named after the file, the images as stored: np.savez("d.npz", images=x,
+        labels=y). Optional members: `ddcal.classes` (uint8: the class names joined by
+        newlines, one per class; else "0", "1", … up to the largest label), and `ddcal.mean`
+        with `ddcal.std` (float [C] each: the normalisation the images already carry, which
+        `show` undoes and `save` keeps; else none). Other .npz/.npy files load as tensors;
+        the `dataset` command builds a dataset from arrays in other forms.
         """,
       parameters: [
         .positional(
