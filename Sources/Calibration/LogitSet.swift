@@ -82,24 +82,6 @@ public struct LogitSet: Sendable, Equatable {
     NDArray(shape: [count, classCount], data: logits.map(Float.init))
   }
 
-  /// Labels from one-hot rows: each of the N rows of `oneHot` [N, K] must hold a single 1 and
-  /// K − 1 zeros.
-  /// - Throws: `CalibrationError.invalidOption` naming the first row that is not one-hot.
-  public static func labels(oneHot: [Double], classCount: Int) throws -> [Int] {
-    guard classCount >= 1, oneHot.count % classCount == 0 else {
-      throw CalibrationError.logitsShape([oneHot.count / max(classCount, 1), classCount])
-    }
-    return try (0..<(oneHot.count / classCount)).map { row in
-      let slice = oneHot[(row * classCount)..<((row + 1) * classCount)]
-      let ones = slice.indices.filter { slice[$0] == 1 }
-      guard ones.count == 1, slice.allSatisfy({ $0 == 0 || $0 == 1 }) else {
-        throw CalibrationError.invalidOption(
-          name: "labels", value: "row \(row) \(Array(slice))", expected: "one-hot rows")
-      }
-      return ones[0] - row * classCount
-    }
-  }
-
   private init(unchecked base: LogitSet, temperature: Double) {
     logits = base.logits
     classCount = base.classCount

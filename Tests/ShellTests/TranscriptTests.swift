@@ -20,10 +20,16 @@ extension ShellTestSuite {
   ///
   /// Every transcript runs the real engine commands. `tmp` is bound to a fresh directory
   /// (written as `$TMP` in expectations) holding `rgb.npz`, a two-image 3×8×8 dataset that
-  /// no shell command can make, for shape-mismatch errors.
+  /// no shell command can make, for shape-mismatch errors; `fixtures` holds numpy-written
+  /// logits and labels (`$FIXTURES`).
   @Suite struct TranscriptTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       .appendingPathComponent("Transcripts")
+
+    /// numpy-written logits and labels (Scripts/reference/logits_reference.py), bound as
+    /// `fixtures` (written `$FIXTURES` in expectations).
+    static let logitFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("CalibrationTests/Fixtures/logits")
 
     static var files: [String] {
       let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
@@ -43,9 +49,12 @@ extension ShellTestSuite {
       defer { try? FileManager.default.removeItem(at: directory) }
       let harness = Harness()
       harness.bind("tmp", .string(directory.path))
+      if text.contains("fixtures") { harness.bind("fixtures", .string(Self.logitFixtures.path)) }
       var (out, err) = harness.repl(text, naming: .file(name))
-      out = out.replacingOccurrences(of: directory.path, with: "$TMP")
-      err = err.replacingOccurrences(of: directory.path, with: "$TMP")
+      for (path, name) in [(directory.path, "$TMP"), (Self.logitFixtures.path, "$FIXTURES")] {
+        out = out.replacingOccurrences(of: path, with: name)
+        err = err.replacingOccurrences(of: path, with: name)
+      }
       #expect(Self.lines(out) == expected.output, "standard output of \(name)")
       #expect(Expectations.errors(in: err, source: name) == expected.errors, "errors of \(name)")
       #expect(Expectations.interrupts(in: err) == expected.interrupts, "interrupts of \(name)")

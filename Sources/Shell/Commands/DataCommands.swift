@@ -83,7 +83,7 @@ public enum DataCommands: CommandProvider {
       do {
         try Archive.save(value, to: path)
       } catch let error as ShellError {
-        throw error
+        throw context.arguments.failure(error, at: "path")
       } catch {
         throw context.arguments.invalid("path", "\(error)")
       }

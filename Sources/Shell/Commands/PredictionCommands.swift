@@ -28,7 +28,9 @@ public enum PredictionCommands: CommandProvider {
         """,
       parameters: [
         .positional("logits", .oneOf([.tensor, .path]), doc: "[N, K] logits, or a .npy/.npz path"),
-        .positional("labels", .oneOf([.tensor, .list(.int), .path]), optional: true, doc: "[N] class indices or [N, K] one-hot"),
+        .positional(
+          "labels", Arguments.arrayType, optional: true, doc: "[N] class indices or [N, K] one-hot",
+          completion: Arguments.arrayCompletion),
         .keyword("temperature", .float, default: .float(1), doc: "T the logits are read at"),
         .keyword("name", .string, doc: "what the logits were computed on (default: the file name)"),
       ],
@@ -36,10 +38,7 @@ public enum PredictionCommands: CommandProvider {
     ) { context in
       let args = context.arguments
       guard let logitsValue = args["logits"] else { return .none }
-      let matrix: PredictionsFiles.Matrix
-      do { matrix = try PredictionsFiles.logits(logitsValue) } catch let error as ShellError {
-        throw args.failure(error, at: "logits")
-      }
+      let matrix = try read(args, "logits") { try PredictionsFiles.logits(logitsValue) }
       let labels = try labelsArgument(args, logitsValue, classCount: matrix.shape[1])
       let set: LogitSet
       do {
@@ -58,19 +57,30 @@ public enum PredictionCommands: CommandProvider {
   private static func labelsArgument(_ args: Arguments, _ logits: Value, classCount: Int) throws
     -> [Int]
   {
-    if let value = args["labels"] {
-      do { return try PredictionsFiles.labels(value, classCount: classCount) } catch let error as ShellError {
-        throw args.failure(error, at: "labels")
+    if args["labels"] != nil {
+      return try read(args, "labels") {
+        try PredictionsFiles.classLabels(try args.array("labels"), classCount: classCount, what: "labels")
       }
     }
     if case .string(let path) = logits, path.hasSuffix(".npz"),
       let member = try NPZ.read(path)["labels"]
     {
-      do { return try PredictionsFiles.labels(.tensor(member.toNDArray()), classCount: classCount) } catch let error as ShellError {
-        throw args.failure(error, at: "logits")
+      return try read(args, "logits") {
+        try PredictionsFiles.classLabels(member, classCount: classCount, what: "labels in \(path)")
       }
     }
     throw args.invalid("labels", "give the labels: a tensor, a list or a .npy path")
+  }
+
+  /// `body`'s result; its errors are shown at the argument `name`.
+  private static func read<T>(_ args: Arguments, _ name: String, _ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch let error as ShellError {
+      throw args.failure(error, at: name)
+    } catch let error as DatasetError {
+      throw args.invalid(name, "\(error)")
+    }
   }
 
   /// The file's base name without extension, or "logits" for a tensor.

@@ -24,6 +24,9 @@ enum LogitCache {
 
   nonisolated(unsafe) private static var entries: [(key: Key, logits: NDArray)] = []
 
+  /// Networks run so far (cache misses), for tests.
+  nonisolated(unsafe) private(set) static var evaluations = 0
+
   /// Raw logits [N, K] of `model` on `data`, computed (and cached) unless already known.
   /// Polls Ctrl-C between batches; an interrupted run caches nothing.
   /// - Throws: `TrainingError.interrupted` when stopped.
@@ -35,6 +38,7 @@ enum LogitCache {
     let result = try Evaluation.evaluate(
       model, images: data.images, labels: data.labels, batchSize: batchSize,
       shouldStop: { Interrupt.isRequested })
+    evaluations += 1
     entries.append((key, result.logits))
     if entries.count > capacity { entries.removeFirst() }
     return result.logits

@@ -6,8 +6,8 @@ import TensorCore
 /// Logits and labels from shell values and numpy files, for `predictions` and `load`.
 ///
 /// Logits: a tensor, or a path to a .npy (float32 or float64, [N, K]) or to a .npz holding
-/// `logits`. Float64 stays Double. Labels: a tensor, a list of ints, or a .npy; integer class
-/// indices [N] (ints, or floats that are whole numbers) or one-hot rows [N, K].
+/// `logits`. Float64 stays Double. Labels: integer class indices [N] (ints, or floats that
+/// are whole numbers) or one-hot rows [N, K], as `Dataset.labels(from:)` reads them.
 enum PredictionsFiles {
   /// Row-major logits and their shape [N, K].
   struct Matrix {
@@ -52,27 +52,6 @@ enum PredictionsFiles {
     }
   }
 
-  /// Class indices from a tensor, a list of ints or a .npy path (indices or one-hot rows).
-  static func labels(_ value: Value, classCount: Int) throws -> [Int] {
-    switch value {
-    case .tensor(let array):
-      return try classLabels(NPYArray(array), classCount: classCount, what: "labels")
-    case .string(let path):
-      return try classLabels(try NPY.read(path), classCount: classCount, what: "labels in \(path)")
-    default:
-      guard let items = value.elements else {
-        throw ShellError.typeMismatch(
-          expected: "tensor, list of ints or path", found: value.typeName, context: "labels")
-      }
-      return try items.enumerated().map { index, item in
-        guard case .int(let label) = item else {
-          throw ShellError.failed("labels: element \(index) is a \(item.typeName), expected an int")
-        }
-        return label
-      }
-    }
-  }
-
   private static func matrix(_ array: NPYArray, what: String, path: String?) throws -> Matrix {
     guard array.shape.count == 2, array.shape[1] >= 2, array.isFloatingPoint else {
       let message =
@@ -83,28 +62,13 @@ enum PredictionsFiles {
     return Matrix(values: array.doubles, shape: array.shape)
   }
 
-  /// [N] indices (whole numbers) or [N, K] one-hot rows.
-  private static func classLabels(_ array: NPYArray, classCount: Int, what: String) throws -> [Int] {
-    let values = array.doubles
-    if array.shape.count == 2 {
-      guard array.shape[1] == classCount else {
-        throw ShellError.failed(
-          "\(what): one-hot rows have \(array.shape[1]) columns but the logits have \(classCount)")
-      }
-      do {
-        return try LogitSet.labels(oneHot: values, classCount: classCount)
-      } catch let error as CalibrationError {
-        throw ShellError.failed("\(what): \(error)")
-      }
+  /// [N] indices (whole numbers) or [N, K] one-hot rows for logits of `classCount` classes.
+  static func classLabels(_ array: NPYArray, classCount: Int, what: String) throws -> [Int] {
+    let (labels, width) = try Dataset.labels(from: array)
+    if let width, width != classCount {
+      throw ShellError.failed(
+        "\(what): one-hot rows have \(width) columns but the logits have \(classCount)")
     }
-    guard array.shape.count == 1 else {
-      throw ShellError.failed("\(what) must be [N] class indices or [N, K] one-hot rows, got \(array.shape)")
-    }
-    return try values.enumerated().map { index, v in
-      guard v == v.rounded(), abs(v) < 1e15 else {
-        throw ShellError.failed("\(what): element \(index) is \(v), not a class index")
-      }
-      return Int(v)
-    }
+    return labels
   }
 }
