@@ -11,7 +11,7 @@ public enum DataCommands: CommandProvider {
 
   static var load: Command {
     Command(
-      name: "load", family: .data, summary: "Loads a dataset, a saved model or a .npy/.npz file.",
+      name: "load", family: .data, summary: "Loads a dataset, a saved model, predictions or a .npy/.npz file.",
       discussion: """
         fashion-mnist reads Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist,
         or path=); cifar10 and cifar100 read the binary batches under path=. Images are
@@ -23,8 +23,11 @@ public enum DataCommands: CommandProvider {
         labels=y). Optional members: `ddcal.classes` (uint8: the class names joined by
         newlines, one per class; else "0", "1", … up to the largest label), and `ddcal.mean`
         with `ddcal.std` (float [C] each: the normalisation the images already carry, which
-        `show` undoes and `save` keeps; else none). Other .npz/.npy files load as tensors;
-        the `dataset` command builds a dataset from arrays in other forms.
+        `show` undoes and `save` keeps; else none). Any .npz holding `logits` (float32 or
+        float64 [N, K]) and `labels` loads as predictions, with an optional `temperature`
+        [1]: np.savez("p.npz", logits=z, labels=y). Other .npz/.npy files load as tensors
+        (float64 rounded to float32); the `dataset` and `predictions` commands build values
+        from arrays in other forms (and keep float64 logits in double precision).
         """,
       parameters: [
         .positional(
@@ -66,15 +69,18 @@ public enum DataCommands: CommandProvider {
 
   static var save: Command {
     Command(
-      name: "save", family: .data, summary: "Saves a model, dataset, result or tensor (.npz/.npy).",
+      name: "save", family: .data, summary: "Saves a model, dataset, predictions, table or tensor (.npz/.npy/.csv).",
       discussion: """
-        Models keep their parameter names, architecture and temperature; datasets their images,
-        labels and class names; results their logits and labels. numpy reads every file
-        (np.load). Writes are atomic: a crash never leaves a half-written file.
+        Models keep their parameter names, architecture and temperature (float64); datasets
+        their images, labels and class names; predictions their logits (float64), labels and
+        temperature. Tables — training histories, sweeps, metric reports — save as .csv (a
+        header row, numbers with the digits that read back exactly) or .npz (one member per
+        column). numpy reads every file (np.load), pandas the CSVs. Writes are atomic: a
+        crash never leaves a half-written file.
         """,
       parameters: [
         .positional("value", .any, doc: "what to save"),
-        .positional("path", .path, doc: "destination (.npz, or .npy for a tensor)"),
+        .positional("path", .path, doc: "destination (.npz; .npy for a tensor; .csv for a table)"),
       ],
       example: "save net \"net.npz\""
     ) { context in
