@@ -159,3 +159,26 @@ extension ReportObject: TabularObject {
     ]
   }
 }
+
+extension SetEvaluationObject: TabularObject {
+  /// One row per trained network.
+  var table: DataTable {
+    DataTable(
+      columns: ["network", "accuracy", "nll", "ece"],
+      rows: rows.enumerated().map { i, row in
+        [.integer(i + 1), .number(row.accuracy), .number(row.nll), .number(row.ece)]
+      })
+  }
+}
+
+extension MaxLogitObject: TabularObject {
+  /// One row per statistic, one column per model or image set.
+  var table: DataTable {
+    guard let first = statistics.first else { return DataTable(columns: ["statistic"], rows: []) }
+    return DataTable(
+      columns: ["statistic"] + names,
+      rows: first.summary.indices.map { i in
+        [.text(first.summary[i].name)] + statistics.map { .number($0.summary[i].value) }
+      })
+  }
+}
