@@ -40,17 +40,17 @@ extension DistillationOptions {
       table[String(line[..<eq])] = String(line[line.index(after: eq)...])
     }
     func value(_ key: String) throws -> String {
-      guard let v = table[key] else { throw DistillationError.invalidOption("settings lack \(key)") }
+      guard let v = table[key] else { throw DistillationError.invalidOption(.settings, "settings lack \(key)") }
       return v
     }
     func parse<T: LosslessStringConvertible>(_ key: String) throws -> T {
       guard let v = T(try value(key)) else {
-        throw DistillationError.invalidOption("settings: malformed \(key)=\(table[key] ?? "")")
+        throw DistillationError.invalidOption(.settings, "settings: malformed \(key)=\(table[key] ?? "")")
       }
       return v
     }
     guard let method = DistillMethod(rawValue: try value("method")) else {
-      throw DistillationError.invalidOption("settings: unknown method \(table["method"] ?? "")")
+      throw DistillationError.invalidOption(.settings, "settings: unknown method \(table["method"] ?? "")")
     }
     self.init(method: method, imagesPerClass: try parse("ipc"), network: try Self.network(value("net")))
     iterations = try parse("iterations")
@@ -58,7 +58,7 @@ extension DistillationOptions {
     imageMomentum = try parse("momentum")
     realBatch = try parse("batch_real")
     guard let initialization = SyntheticInitialization(rawValue: try value("init")) else {
-      throw DistillationError.invalidOption("settings: malformed init")
+      throw DistillationError.invalidOption(.settings, "settings: malformed init")
     }
     self.initialization = initialization
     augmentation = try value("aug")
@@ -85,7 +85,7 @@ extension DistillationOptions {
     let ints = parts.prefix(6).compactMap { Int($0) }
     guard parts.count == 8, ints.count == 6, let norm = NormKind(rawValue: parts[6]),
       let pool = PoolKind(rawValue: parts[7])
-    else { throw DistillationError.invalidOption("settings: malformed net=\(text)") }
+    else { throw DistillationError.invalidOption(.settings, "settings: malformed net=\(text)") }
     return ConvNetConfig(
       channels: ints[0], height: ints[1], width: ints[2], classes: ints[3], depth: ints[4],
       netWidth: ints[5], norm: norm, pooling: pool)
@@ -99,6 +99,6 @@ extension DistillationOptions {
     if parts.count == 3, parts[0] == "ds", let low = Float(parts[1]), let high = Float(parts[2]) {
       return .dynamic(minimum: low, maximum: high)
     }
-    throw DistillationError.invalidOption("malformed mask \(text): use none, r or ds:min:max")
+    throw DistillationError.invalidOption(.settings, "malformed mask \(text): use none, r or ds:min:max")
   }
 }

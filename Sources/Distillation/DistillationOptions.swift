@@ -100,23 +100,25 @@ public struct DistillationOptions: Sendable, Equatable {
 
   /// Throws `DistillationError.invalidOption` for values the loops cannot run with.
   public func validate() throws {
-    func require(_ ok: Bool, _ message: String) throws {
-      if !ok { throw DistillationError.invalidOption(message) }
+    func require(_ ok: Bool, _ field: DistillationField, _ message: String) throws {
+      if !ok { throw DistillationError.invalidOption(field, message) }
     }
-    try require(imagesPerClass >= 1, "ipc must be at least 1")
-    try require(iterations >= 0, "iterations must be ≥ 0")
-    try require(imageLearningRate > 0, "lr_img must be > 0")
-    try require((0..<1).contains(imageMomentum), "momentum must be in [0, 1)")
-    try require(realBatch >= 1, "batch_real must be ≥ 1")
-    try require(outerLoop >= 1 && innerLoop >= 0, "outer_loop must be ≥ 1 and inner_loop ≥ 0")
-    try require(syntheticSteps >= 1, "syn_steps must be ≥ 1")
-    try require(expertEpochs >= 1, "expert_epochs must be ≥ 1")
-    try require(maxStartEpoch >= 1, "max_start_epoch must be ≥ 1")
-    try require(syntheticBatch.map { $0 >= 1 } ?? true, "batch_syn must be ≥ 1")
-    try require(studentChunk >= 1, "chunk must be ≥ 1")
-    try require(checkpointEvery >= 0, "checkpoint_every must be ≥ 0")
+    try require(imagesPerClass >= 1, .imagesPerClass, "ipc must be at least 1")
+    try require(iterations >= 0, .iterations, "iterations must be ≥ 0")
+    try require(imageLearningRate > 0, .imageLearningRate, "lr_img must be > 0")
+    try require((0..<1).contains(imageMomentum), .imageMomentum, "momentum must be in [0, 1)")
+    try require(realBatch >= 1, .realBatch, "batch_real must be ≥ 1")
+    try require(outerLoop >= 1, .outerLoop, "outer_loop must be ≥ 1 and inner_loop ≥ 0")
+    try require(innerLoop >= 0, .innerLoop, "outer_loop must be ≥ 1 and inner_loop ≥ 0")
+    try require(syntheticSteps >= 1, .syntheticSteps, "syn_steps must be ≥ 1")
+    try require(expertEpochs >= 1, .expertEpochs, "expert_epochs must be ≥ 1")
+    try require(maxStartEpoch >= 1, .maxStartEpoch, "max_start_epoch must be ≥ 1")
+    try require(syntheticBatch.map { $0 >= 1 } ?? true, .syntheticBatch, "batch_syn must be ≥ 1")
+    try require(studentChunk >= 1, .studentChunk, "chunk must be ≥ 1")
+    try require(checkpointEvery >= 0, .checkpointEvery, "checkpoint_every must be ≥ 0")
     try require(
-      checkpointEvery == 0 || checkpointPath != nil, "checkpoint_every needs a checkpoint path")
+      checkpointEvery == 0 || checkpointPath != nil, .checkpointEvery,
+      "checkpoint_every needs a checkpoint path")
     try mask.validate()
     _ = try DiffAugment(strategy: augmentation)
     try network.validate()

@@ -35,19 +35,19 @@ public struct Distiller {
     let n = options.network
     guard source.imageShape == [n.channels, n.height, n.width], source.classCount == n.classes else {
       throw DistillationError.invalidOption(
-        "the network expects \(n.classes) classes of \([n.channels, n.height, n.width]), "
+        .network, "the network expects \(n.classes) classes of \([n.channels, n.height, n.width]), "
           + "the data has \(source.classCount) of \(source.imageShape)")
     }
     if options.method == .mtt {
       guard let experts else {
-        throw DistillationError.invalidOption("mtt needs expert trajectories (see `experts`)")
+        throw DistillationError.invalidOption(.experts, "mtt needs expert trajectories (see `experts`)")
       }
       guard experts.network == n else {
-        throw DistillationError.invalidOption("the experts were trained on another network")
+        throw DistillationError.invalidOption(.experts, "the experts were trained on another network")
       }
       guard options.maxStartEpoch + options.expertEpochs <= experts.snapshotCount - 1 else {
         throw DistillationError.invalidOption(
-          "max_start_epoch + expert_epochs (\(options.maxStartEpoch + options.expertEpochs)) "
+          .maxStartEpoch, "max_start_epoch + expert_epochs (\(options.maxStartEpoch + options.expertEpochs)) "
             + "exceeds the experts' \(experts.snapshotCount - 1) epochs")
       }
     }
@@ -148,7 +148,7 @@ public struct Distiller {
     _ state: inout DistillationState, ratio: Float, iteration: Int, rng: inout RandomStream
   ) throws -> Float {
     guard let experts, var stepOptimizer = state.stepSizeOptimizer else {
-      throw DistillationError.invalidOption("mtt needs expert trajectories")
+      throw DistillationError.invalidOption(.experts, "mtt needs expert trajectories")
     }
     let stepSize = state.set.learningRate ?? options.initialStepSize
     let g = try TrajectoryMatching.gradient(

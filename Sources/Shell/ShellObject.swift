@@ -45,3 +45,27 @@ extension ShellObject {
   /// No methods by default.
   public var methods: [Command] { [] }
 }
+
+/// A shell object type with one fixed type name, so parameters can name it by type:
+/// `.object(of: ModelObject.self)` rather than the string "model".
+public protocol TypedShellObject: ShellObject {
+  /// The name `vars`, messages and parameter types use: "dataset", "model".
+  static var typeName: String { get }
+}
+
+extension TypedShellObject {
+  /// The type's `typeName`.
+  public var typeName: String { Self.typeName }
+}
+
+extension ValueType {
+  /// An object of type `T`.
+  public static func object<T: TypedShellObject>(of type: T.Type) -> ValueType {
+    .object(T.typeName)
+  }
+
+  /// Labelled images: a dataset, or a train/test pair (commands say which split they use).
+  public static let images = ValueType.oneOf([
+    .object(of: DatasetObject.self), .object(of: DataSplitsObject.self),
+  ])
+}

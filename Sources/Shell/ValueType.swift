@@ -16,7 +16,8 @@ public indirect enum ValueType: Sendable, Equatable, CustomStringConvertible {
   case list(ValueType)
   /// One string from a fixed set; a bare name from the set needs no quotes (`optimizer=adam`).
   case choice([String])
-  /// An engine object whose `typeName` is the given name: `.object("model")`.
+  /// An engine object whose `typeName` is the given name; declared by type as
+  /// `.object(of: ModelObject.self)`.
   case object(String)
   /// The first of several types that accepts the value.
   case oneOf([ValueType])

@@ -32,25 +32,25 @@ public enum CalibrateCommands: CommandProvider {
         """,
       parameters: [
         .positional("model", PredictionCommands.scoredType, doc: "the trained network, or predictions"),
-        .positional("data", .oneOf([.object("dataset"), .object("data")]), optional: true, doc: "labelled images to fit on (models only)"),
-        .keyword("method", .choice(["ts", "mts"]), doc: "plain or masked TS (default: mts for a model, ts for predictions)"),
+        .positional("data", .images, optional: true, doc: "labelled images to fit on (models only)"),
+        .keyword("method", .choice(of: ScalingMethod.self), doc: "plain or masked TS (default: mts for a model, ts for predictions)"),
         .keyword("r", .float, default: .float(0.3), doc: "MTS mask ratio (drop probability)"),
         .keyword("v", .float, default: .float(1.0), doc: "MTS per-class fraction of the data"),
-        .keyword("fit", .choice(["converged", "parity"]), default: .string("converged"), doc: "optimiser"),
+        .keyword("fit", .choice(of: TemperatureFitMethod.self), default: .choice(TemperatureFitMethod.converged), doc: "optimiser"),
         .keyword("seed", .int, doc: "subset and mask seed"),
       ],
       example: "cal = calibrate net syn method=mts r=0.3"
     ) { context in
       let args = context.arguments
-      let method: TemperatureFitMethod = try args.string("fit") == "parity" ? .parity : .converged
+      let method = try args.choice("fit", as: TemperatureFitMethod.self)
       if let predictions = args["model"]?.object(as: PredictionsObject.self) {
         return try calibrate(predictions, method: method, context)
       }
-      guard let model = args["model"]?.object(as: ModelObject.self) else { return .none }
-      guard let data = args["data"]?.trainingDataset else {
+      let model = try args.object("model", as: ModelObject.self)
+      guard let data = try args.optionalDataset("data") else {
         throw args.invalid("model", "give the labelled images to fit on after the model")
       }
-      let masked = try args["method"].map { _ in try args.string("method") == "mts" } ?? true
+      let masked = try args.optionalChoice("method", as: ScalingMethod.self) ?? .mts == .mts
       var rng = try context.randomStream()
       let options = MaskedTemperatureScalingOptions(
         maskRatio: masked ? try args.float("r") : 0, validationFraction: try args.float("v"),
@@ -78,7 +78,7 @@ public enum CalibrateCommands: CommandProvider {
     if args.isGiven("data") {
       throw args.invalid("data", "predictions carry their own labels; leave out data")
     }
-    if try args["method"].map({ _ in try args.string("method") }) == "mts" {
+    if try args.optionalChoice("method", as: ScalingMethod.self) == .mts {
       throw args.invalid(
         "method",
         "MTS masks input images, so it needs the model and its data (calibrate net data "
@@ -115,31 +115,31 @@ public enum CalibrateCommands: CommandProvider {
         optimistically biased, and a warning says so.
         """,
       parameters: [
-        .positional("model", .object("model"), doc: "the trained network"),
-        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "images MTS fits on"),
-        .keyword("val", .object("dataset"), doc: "held-out labelled images that pick r"),
+        .positional("model", .object(of: ModelObject.self), doc: "the trained network"),
+        .positional("data", .images, doc: "images MTS fits on"),
+        .keyword("val", .object(of: DatasetObject.self), doc: "held-out labelled images that pick r"),
         .keyword("ratios", .list(.float), default: .list((1...9).map { .float(Double($0) / 10) }), doc: "mask ratios"),
         .keyword("v", .float, default: .float(1.0), doc: "MTS per-class fraction"),
-        .keyword("select", .choice(["validation", "test"]), default: .string("validation"), doc: "what val= is"),
+        .keyword("select", .choice(of: RatioSelectionChoice.self), default: .choice(RatioSelectionChoice.validation), doc: "what val= is"),
         .keyword("seed", .int, doc: "subset and mask seed"),
       ],
       example: "s = sweep net syn val=heldout ratios=0.1:0.9:0.1"
     ) { context in
       let args = context.arguments
-      guard let model = args["model"]?.object(as: ModelObject.self),
-        let data = args["data"]?.trainingDataset
-      else { return .none }
-      guard let val = args["val"]?.trainingDataset else {
+      let model = try args.object("model", as: ModelObject.self)
+      let data = try args.dataset("data")
+      guard let val = try args.optionalDataset("val") else {
         throw args.invalid("val", "give held-out labelled images, e.g. val=(fm.train.sample per_class=5)")
       }
       var rng = try context.randomStream()
       let mts = MaskedTemperatureScalingOptions(
         validationFraction: try args.float("v"), seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
       let options = RatioSweepOptions(ratios: try args.floats("ratios"), mts: mts)
-      let selection: RatioSelectionSet =
-        try args.string("select") == "test"
-        ? .testSet(images: val.images, labels: val.labels)
-        : .validation(images: val.images, labels: val.labels)
+      let selection: RatioSelectionSet
+      switch try args.choice("select", as: RatioSelectionChoice.self) {
+      case .test: selection = .testSet(images: val.images, labels: val.labels)
+      case .validation: selection = .validation(images: val.images, labels: val.labels)
+      }
       do {
         return .object(SweepObject(try RatioSweep.run(model.model, on: data, selectingOn: selection, options: options)))
       } catch {
@@ -165,9 +165,9 @@ public enum CalibrateCommands: CommandProvider {
         """,
       parameters: [
         .positional("model", PredictionCommands.scoredType, doc: "the (possibly calibrated) network, or predictions"),
-        .positional("data", .oneOf([.object("dataset"), .object("data")]), optional: true, doc: "labelled images for a model (a data pair uses its test split)"),
+        .positional("data", .images, optional: true, doc: "labelled images for a model (a data pair uses its test split)"),
         .keyword("bins", .int, default: .int(15), doc: "number of equal-width bins"),
-        .keyword("rule", .choice(["right", "left"]), default: .string("right"), doc: "bin edge rule"),
+        .keyword("rule", .choice(of: EdgeRuleChoice.self), default: .choice(EdgeRuleChoice.right), doc: "bin edge rule"),
       ],
       example: "metrics cal fm.test bins=15"
     ) { context in
@@ -175,7 +175,7 @@ public enum CalibrateCommands: CommandProvider {
       let scored = try Scored.predictions(args)
       let binning = BinningOptions(
         binCount: try args.int("bins"),
-        edgeRule: try args.string("rule") == "left" ? .leftClosed : .rightClosed)
+        edgeRule: try args.choice("rule", as: EdgeRuleChoice.self).rule)
       do {
         return .object(
           ReportObject(
@@ -200,9 +200,9 @@ public enum CalibrateCommands: CommandProvider {
         """,
       parameters: [
         .positional("model", PredictionCommands.scoredType, doc: "the network, or predictions"),
-        .positional("data", .oneOf([.object("dataset"), .object("data")]), optional: true, doc: "images for a model (a data pair uses its test split)"),
+        .positional("data", .images, optional: true, doc: "images for a model (a data pair uses its test split)"),
         .keyword("other", PredictionCommands.scoredType, doc: "a second model on the same images, or predictions"),
-        .keyword("versus", .object("dataset"), doc: "a second image set for the same model"),
+        .keyword("versus", .object(of: DatasetObject.self), doc: "a second image set for the same model"),
         .keyword("r", .float, default: .float(0), doc: "input mask ratio"),
         .keyword("seed", .int, doc: "mask seed"),
       ],
@@ -211,7 +211,7 @@ public enum CalibrateCommands: CommandProvider {
       let args = context.arguments
       var rng = try context.randomStream()
       let options = MaxLogitOptions(maskRatio: try args.float("r"), seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
-      let data = args["data"]?.testDataset
+      let data = try args.optionalDataset("data", split: .test)
       var names: [String] = []
       var values: [[Double]] = []
       for key in ["model", "other"] where args[key] != nil {
@@ -219,7 +219,7 @@ public enum CalibrateCommands: CommandProvider {
         names.append(name)
         values.append(maxima)
       }
-      if let versus = args["versus"]?.trainingDataset {
+      if let versus = try args.optionalDataset("versus") {
         guard args["model"]?.object(as: ModelObject.self) != nil, let data else {
           throw args.invalid("versus", "versus= runs the same model on other images: give a model and data")
         }
@@ -262,24 +262,25 @@ public enum CalibrateCommands: CommandProvider {
       name: "noise", family: .data,
       summary: "A dataset of random images shaped like another (out-of-distribution inputs).",
       parameters: [
-        .positional("like", .oneOf([.object("dataset"), .object("data")]), doc: "gives the image shape and classes"),
+        .positional("like", .images, doc: "gives the image shape and classes"),
         .keyword("count", .int, default: .int(1000), unit: "images", doc: "how many images"),
-        .keyword("kind", .choice(["gaussian", "uniform"]), default: .string("gaussian"), doc: "distribution (in normalised units)"),
+        .keyword("kind", .choice(of: NoiseKind.self), default: .choice(NoiseKind.gaussian), doc: "distribution (in normalised units)"),
         .keyword("seed", .int, doc: "noise seed"),
       ],
       example: "ood = noise fm count=1000 kind=gaussian"
     ) { context in
       let args = context.arguments
-      guard let like = args["like"]?.trainingDataset else { return .none }
+      let like = try args.dataset("like")
       let count = try args.int("count")
       guard count >= 1, count <= 100_000 else { throw args.invalid("count", "must be 1…100000") }
       var rng = try context.randomStream()
       let seed = UInt64(rng.int(in: 0..<Int(Int32.max)))
       let shape = [count] + like.imageShape
-      let images =
-        try args.string("kind") == "uniform"
-        ? try NoiseImages.uniform(shape: shape, lower: -2, upper: 2, seed: seed)
-        : try NoiseImages.gaussian(shape: shape, seed: seed)
+      let images: NDArray
+      switch try args.choice("kind", as: NoiseKind.self) {
+      case .uniform: images = try NoiseImages.uniform(shape: shape, lower: -2, upper: 2, seed: seed)
+      case .gaussian: images = try NoiseImages.gaussian(shape: shape, seed: seed)
+      }
       let dataset = try Dataset(
         name: "noise", images: images, labels: (0..<count).map { $0 % like.classCount },
         classCount: like.classCount, classNames: like.classNames)

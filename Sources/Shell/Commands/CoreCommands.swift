@@ -97,15 +97,15 @@ public enum CoreCommands: CommandProvider {
       summary: "Turns echoing of each statement before it runs on or off.",
       discussion: "Useful in scripts, so the output shows which statement produced it.",
       parameters: [
-        .positional("mode", .choice(["on", "off"]), optional: true, doc: "on or off")
+        .positional("mode", .choice(of: EchoMode.self), optional: true, doc: "on or off")
       ],
       example: "echo on"
     ) { context in
-      guard case .string(let mode) = context.arguments["mode"] else {
+      guard let mode = try context.arguments.optionalChoice("mode", as: EchoMode.self) else {
         context.output.line("echo is " + (context.settings.echo ? "on" : "off"))
         return .none
       }
-      context.interpreter.settings.echo = mode == "on"
+      context.interpreter.settings.echo = mode == .on
       return .none
     }
   }

@@ -16,7 +16,7 @@ extension DataCommands {
         decomposition — seconds. Fashion-MNIST is not whitened in the reference code.
         """,
       parameters: [
-        .positional("data", .oneOf([.object("data"), .object("dataset")]), doc: "images to whiten"),
+        .positional("data", .images, doc: "images to whiten"),
         .keyword("eps", .float, default: .float(0.1), doc: "regulariser added to the eigenvalues"),
       ],
       example: "cz = zca c10 eps=0.1"
@@ -37,7 +37,7 @@ extension DataCommands {
             name: splits.name + "-zca", train: try whiten(splits.train, z),
             test: try whiten(splits.test, z)))
       }
-      guard let data = args["data"]?.object(as: DatasetObject.self)?.dataset else { return .none }
+      let data = try args.object("data", as: DatasetObject.self).dataset
       let z = try ZCAWhitening.fit(data.pixelImages(), epsilon: eps)
       return .object(DatasetObject(try whiten(data, z)))
     }

@@ -7,8 +7,6 @@ import TensorCore
 public enum DataCommands: CommandProvider {
   public static var commands: [Command] { [load, dataset, save, zca] }
 
-  static let builtinSets = ["fashion-mnist", "cifar10", "cifar100"]
-
   static var load: Command {
     Command(
       name: "load", family: .data, summary: "Loads a dataset, a saved model, predictions or a .npy/.npz file.",
@@ -31,7 +29,7 @@ public enum DataCommands: CommandProvider {
         """,
       parameters: [
         .positional(
-          "source", .oneOf([.choice(builtinSets), .path]),
+          "source", .oneOf([.choice(of: BuiltinDataset.self), .path]),
           doc: "fashion-mnist, cifar10, cifar100, or a file path"),
         .keyword("path", .path, doc: "directory holding the dataset files"),
       ],
@@ -49,22 +47,22 @@ public enum DataCommands: CommandProvider {
     }
   }
 
+  /// A built-in dataset by name, else the file at `source`.
   static func loadSource(_ source: String, directory: String?) throws -> Value {
-    switch source {
-    case "fashion-mnist":
-      let (train, test) = try FashionMNIST.load(directory: directory ?? FashionMNIST.defaultDirectory)
-      return .object(DataSplitsObject(name: "fashion-mnist", train: train, test: test))
-    case "cifar10", "cifar100":
+    guard let builtin = BuiltinDataset(rawValue: source) else { return try Archive.load(path: source) }
+    let (train, test): (Dataset, Dataset)
+    switch builtin {
+    case .fashionMNIST:
+      (train, test) = try FashionMNIST.load(directory: directory ?? FashionMNIST.defaultDirectory)
+    case .cifar10, .cifar100:
       guard let directory else {
         throw ShellError.failed("\(source) needs path= (the folder with the binary batches)")
       }
-      let (train, test) =
-        source == "cifar10"
+      (train, test) =
+        builtin == .cifar10
         ? try CIFAR10.load(directory: directory) : try CIFAR100.load(directory: directory)
-      return .object(DataSplitsObject(name: source, train: train, test: test))
-    default:
-      return try Archive.load(path: source)
     }
+    return .object(DataSplitsObject(name: source, train: train, test: test))
   }
 
   static var save: Command {

@@ -27,17 +27,15 @@ extension DistillCommands {
     if args.isGiven("lr_img") { o.imageLearningRate = Float(try args.float("lr_img")) }
     o.imageMomentum = Float(try args.float("momentum"))
     o.realBatch = try args.int("batch_real")
-    if args.isGiven("init") {
-      o.initialization = SyntheticInitialization(rawValue: try args.string("init")) ?? .real
-    }
+    if args.isGiven("init") { o.initialization = try args.choice("init", as: SyntheticInitialization.self) }
     if args.isGiven("aug") { o.augmentation = try args.string("aug") }
-    switch try args.string("mdt") {
-    case "fixed": o.mask = .fixed(Float(try args.float("r")))
-    case "ds":
+    switch try args.choice("mdt", as: MaskChoice.self) {
+    case .fixed: o.mask = .fixed(Float(try args.float("r")))
+    case .ds:
       let range = try args.floats("r_range")
       guard range.count == 2 else { throw args.invalid("r_range", "give [min, max]") }
       o.mask = .dynamic(minimum: Float(range[0]), maximum: Float(range[1]))
-    default: o.mask = .none
+    case .none: o.mask = .none
     }
     if args.isGiven("outer_loop") { o.outerLoop = try args.int("outer_loop") }
     if args.isGiven("inner_loop") { o.innerLoop = try args.int("inner_loop") }
@@ -65,16 +63,35 @@ extension DistillCommands {
     return o
   }
 
-  /// The option a validation message is about, for the caret.
+  /// The shell parameter that sets each distillation field: where an engine error points.
+  static func parameter(for field: DistillationField) -> String {
+    switch field {
+    case .imagesPerClass: return "ipc"
+    case .iterations: return "iterations"
+    case .imageLearningRate: return "lr_img"
+    case .imageMomentum: return "momentum"
+    case .realBatch: return "batch_real"
+    case .outerLoop: return "outer_loop"
+    case .innerLoop: return "inner_loop"
+    case .syntheticSteps: return "syn_steps"
+    case .expertEpochs: return "expert_epochs"
+    case .maxStartEpoch: return "max_start_epoch"
+    case .syntheticBatch: return "batch_syn"
+    case .studentChunk: return "chunk"
+    case .checkpointEvery: return "checkpoint_every"
+    case .checkpointPath: return "checkpoint"
+    case .mask: return "mdt"
+    case .augmentation: return "aug"
+    case .network: return "data"
+    case .experts: return "experts"
+    case .settings: return "method"
+    }
+  }
+
+  /// The parameter an engine error is about, for the caret ("method" when it names none).
   static func argument(for error: DistillationError) -> String {
-    let text = "\(error)"
-    for name in ["lr_img", "momentum", "batch_real", "outer_loop", "syn_steps", "max_start_epoch",
-      "expert_epochs", "batch_syn", "chunk", "checkpoint_every", "iterations", "ipc"]
-    where text.contains(name) { return name }
-    if text.contains("mask") { return "mdt" }
-    if text.contains("expert") { return "experts" }
-    if text.contains("strategy") || text.contains("augment") { return "aug" }
-    return "method"
+    guard case .invalidOption(let field, _) = error else { return "method" }
+    return parameter(for: field)
   }
 
   /// The `experts=` argument: an experts value or a directory; nil when absent.

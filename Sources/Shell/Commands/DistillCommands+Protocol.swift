@@ -18,7 +18,7 @@ extension DistillCommands {
         interrupted build continues where it stopped.
         """,
       parameters: [
-        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "real training images"),
+        .positional("data", .images, doc: "real training images"),
         .keyword("dir", .path, doc: "directory of the trajectories (default: the session's experts/)"),
         .keyword("count", .int, default: .int(5), doc: "number of experts"),
         .keyword("epochs", .int, default: .int(15), unit: "epochs", doc: "training epochs per expert"),
@@ -32,7 +32,7 @@ extension DistillCommands {
       example: "ex = experts fm.train count=2 epochs=10 width=32 dir=\"experts-fm\""
     ) { context in
       let args = context.arguments
-      guard let data = args["data"]?.trainingDataset else { return .none }
+      let data = try args.dataset("data")
       var directory = "experts"
       if args.isGiven("dir") {
         directory = try args.string("dir")
@@ -85,8 +85,8 @@ extension DistillCommands {
         (fm.train.sample per_class=10) the same way: it is the baseline a distilled set must beat.
         """,
       parameters: [
-        .positional("set", .object("dataset"), doc: "training images (distilled or real)"),
-        .positional("test", .oneOf([.object("data"), .object("dataset")]), doc: "real test images"),
+        .positional("set", .object(of: DatasetObject.self), doc: "training images (distilled or real)"),
+        .positional("test", .images, doc: "real test images"),
         .keyword("models", .int, default: .int(5), doc: "networks to train"),
         .keyword("epochs", .int, default: .int(300), unit: "epochs", doc: "training epochs per network"),
         .keyword("lr", .float, doc: "learning rate (default: the set's, else 0.01)"),
@@ -103,8 +103,8 @@ extension DistillCommands {
 
   static func runEvaluateSet(_ context: CommandContext) throws -> Value {
     let args = context.arguments
-    guard let object = args["set"]?.object(as: DatasetObject.self) else { return .none }
-    guard let test = args["test"]?.testDataset else { return .none }
+    let object = try args.object("set", as: DatasetObject.self)
+    let test = try args.dataset("test", split: .test)
     let train = object.dataset
     let saved = object.synthetic.flatMap { try? DistillationOptions(settings: $0.settings) }
     var network = saved?.network
@@ -163,7 +163,7 @@ extension DistillCommands {
     guard args.isGiven("eval_every"), case .int(let every)? = args["eval_every"], every > 0 else {
       return nil
     }
-    guard let test = args["test"]?.testDataset else {
+    guard let test = try args.optionalDataset("test", split: .test) else {
       throw args.invalid("eval_every", "give the test images too: test=fm")
     }
     let models = try args.int("eval_models")

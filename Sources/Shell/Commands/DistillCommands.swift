@@ -33,16 +33,16 @@ public enum DistillCommands: CommandProvider {
         `evaluate_set`) and prints their test accuracy and ECE.
         """,
       parameters: [
-        .positional("method", .choice(DistillMethod.allCases.map(\.rawValue)), doc: "backbone"),
-        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "real training images"),
+        .positional("method", .choice(of: DistillMethod.self), doc: "backbone"),
+        .positional("data", .images, doc: "real training images"),
         .keyword("ipc", .int, default: .int(10), unit: "images/class", doc: "synthetic images per class"),
         .keyword("iterations", .int, doc: "outer iterations (default: the method's reference value)"),
         .keyword("lr_img", .float, doc: "pixel learning rate (default per method)"),
         .keyword("momentum", .float, default: .float(0.5), doc: "pixel SGD momentum"),
         .keyword("batch_real", .int, default: .int(256), unit: "images/class", doc: "real images per class per match"),
-        .keyword("init", .choice(SyntheticInitialization.allCases.map(\.rawValue)), doc: "initial images"),
+        .keyword("init", .choice(of: SyntheticInitialization.self), doc: "initial images"),
         .keyword("aug", .string, doc: "DSA strategy, e.g. \"color_crop_cutout_flip_scale_rotate\", or \"none\""),
-        .keyword("mdt", .choice(["none", "fixed", "ds"]), default: .string("none"), doc: "masked distillation"),
+        .keyword("mdt", .choice(of: MaskChoice.self), default: .choice(MaskChoice.none), doc: "masked distillation"),
         .keyword("r", .float, default: .float(0.1), doc: "MDT drop ratio (mdt=fixed)"),
         .keyword("r_range", .list(.float), default: .list([.float(0), .float(0.1)]), doc: "MDTds range (mdt=ds)"),
         .keyword("width", .int, default: .int(128), unit: "channels", doc: "ConvNet width"),
@@ -57,11 +57,11 @@ public enum DistillCommands: CommandProvider {
         .keyword("lr_teacher", .float, default: .float(0.01), doc: "mtt initial step size"),
         .keyword("batch_syn", .int, doc: "mtt student batch (default: the whole set)"),
         .keyword("chunk", .int, default: .int(50), unit: "images", doc: "mtt sub-batch per graph (memory ∝ chunk)"),
-        .keyword("experts", .oneOf([.object("experts"), .path]), doc: "mtt expert trajectories"),
+        .keyword("experts", .oneOf([.object(of: ExpertsObject.self), .path]), doc: "mtt expert trajectories"),
         .keyword("checkpoint", .path, doc: "checkpoint file (.npz)"),
         .keyword("checkpoint_every", .int, default: .int(10), unit: "iterations", doc: "checkpoint interval"),
         .keyword("eval_every", .int, default: .int(0), unit: "iterations", doc: "evaluate the set every k iterations (0: never)"),
-        .keyword("test", .oneOf([.object("data"), .object("dataset")]), doc: "test images for eval_every"),
+        .keyword("test", .images, doc: "test images for eval_every"),
         .keyword("eval_models", .int, default: .int(1), doc: "networks per periodic evaluation"),
         .keyword("eval_epochs", .int, default: .int(300), unit: "epochs", doc: "epochs per periodic evaluation"),
         .keyword("seed", .int, doc: "initialisation and sampling seed"),
@@ -69,9 +69,8 @@ public enum DistillCommands: CommandProvider {
       example: "syn = distill dm fm.train ipc=10 iterations=200 width=32 mdt=fixed r=0.1"
     ) { context in
       let args = context.arguments
-      guard let data = args["data"]?.trainingDataset,
-        let method = DistillMethod(rawValue: try args.string("method"))
-      else { return .none }
+      let data = try args.dataset("data")
+      let method = try args.choice("method", as: DistillMethod.self)
       var options = try distillationOptions(method, data, args, context)
       let experts = try loadExperts(args, method: method)
       options.expertDirectory = experts?.directory
@@ -95,14 +94,14 @@ public enum DistillCommands: CommandProvider {
         """,
       parameters: [
         .positional("checkpoint", .path, doc: "the checkpoint written by distill"),
-        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "the real training images"),
+        .positional("data", .images, doc: "the real training images"),
         .keyword("iterations", .int, doc: "total iterations to reach"),
-        .keyword("experts", .oneOf([.object("experts"), .path]), doc: "mtt expert trajectories"),
+        .keyword("experts", .oneOf([.object(of: ExpertsObject.self), .path]), doc: "mtt expert trajectories"),
       ],
       example: "syn = resume \"dm.npz\" fm.train iterations=400"
     ) { context in
       let args = context.arguments
-      guard let data = args["data"]?.trainingDataset else { return .none }
+      let data = try args.dataset("data")
       let path = try args.string("checkpoint")
       var options: DistillationOptions
       do { options = try DistillationState.options(savedIn: path) } catch {

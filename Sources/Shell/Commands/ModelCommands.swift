@@ -18,28 +18,28 @@ public enum ModelCommands: CommandProvider {
         """,
       parameters: [
         .positional(
-          "data", .oneOf([.object("data"), .object("dataset")]),
+          "data", .images,
           doc: "the data whose image shape and classes the network takes"),
         .keyword("depth", .int, default: .int(3), doc: "conv blocks (3 for 28/32 px, 4 for 64, 5 for 128)"),
         .keyword("width", .int, default: .int(128), unit: "channels", doc: "channels per conv"),
         .keyword(
-          "norm", .choice(NormKind.allCases.map(\.rawValue)), default: .string("instance"),
+          "norm", .choice(of: NormKind.self), default: .choice(NormKind.instance),
           doc: "normalisation layer"),
         .keyword(
-          "pool", .choice(PoolKind.allCases.map(\.rawValue)), default: .string("avg"),
+          "pool", .choice(of: PoolKind.self), default: .choice(PoolKind.avg),
           doc: "pooling layer"),
         .keyword("seed", .int, doc: "initialisation seed"),
       ],
       example: "net = convnet fm depth=3 width=128 seed=0"
     ) { context in
       let args = context.arguments
-      guard let data = args["data"]?.trainingDataset else { return .none }
+      let data = try args.dataset("data")
       let shape = data.imageShape
       let config = ConvNetConfig(
         channels: shape[0], height: shape[1], width: shape[2], classes: data.classCount,
         depth: try args.int("depth"), netWidth: try args.int("width"),
-        norm: NormKind(rawValue: try args.string("norm")) ?? .instance,
-        pooling: PoolKind(rawValue: try args.string("pool")) ?? .avg)
+        norm: try args.choice("norm", as: NormKind.self),
+        pooling: try args.choice("pool", as: PoolKind.self))
       guard config.depth >= 1, config.depth <= 8 else { throw args.invalid("depth", "must be 1…8") }
       guard config.netWidth >= 1, config.netWidth <= 1024 else {
         throw args.invalid("width", "must be 1…1024")

@@ -10,8 +10,6 @@ import Training
 public enum PlotCommands: CommandProvider {
   public static var commands: [Command] { [plot, show] }
 
-  static let kinds = ["reliability", "hist", "lines", "curves"]
-
   static var plot: Command {
     Command(
       name: "plot", family: .plot,
@@ -30,9 +28,9 @@ public enum PlotCommands: CommandProvider {
         session folder (file= names it; .png, .svg or .pdf) and into transcript.md.
         """,
       parameters: [
-        .positional("kind", .choice(kinds), doc: "which figure"),
+        .positional("kind", .choice(of: PlotKind.self), doc: "which figure"),
         .variadic("values", .any, doc: "models or predictions, sweeps or histories, by kind"),
-        .keyword("data", .oneOf([.object("dataset"), .object("data")]), doc: "images (reliability, hist)"),
+        .keyword("data", .images, doc: "images (reliability, hist)"),
         .keyword("names", .list(.string), doc: "labels, one per value"),
         .keyword("r", .float, default: .float(0), doc: "input mask ratio (hist)"),
         .keyword("title", .string, doc: "figure title"),
@@ -42,7 +40,7 @@ public enum PlotCommands: CommandProvider {
       example: "plot reliability net ts mts data=fm.test names=[\"raw\", \"TS\", \"MTS\"]"
     ) { context in
       let args = context.arguments
-      let kind = try args.string("kind")
+      let kind = try args.choice("kind", as: PlotKind.self)
       let values = args.variadic("values")
       guard !values.isEmpty else { throw args.invalid("kind", "give at least one value to plot") }
       let names = try labels(values, args)
@@ -50,10 +48,10 @@ public enum PlotCommands: CommandProvider {
       let figure: Figure
       do {
         switch kind {
-        case "reliability": figure = try reliability(values, names, args, title)
-        case "hist": figure = try histogram(values, names, args, title)
-        case "lines": figure = try sweepLines(values, names, title)
-        default: figure = try curves(values, names, title)
+        case .reliability: figure = try reliability(values, names, args, title)
+        case .hist: figure = try histogram(values, names, args, title)
+        case .lines: figure = try sweepLines(values, names, title)
+        case .curves: figure = try curves(values, names, title)
         }
       } catch let error as ShellError {
         throw error
@@ -62,7 +60,7 @@ public enum PlotCommands: CommandProvider {
       } catch {
         throw args.invalid("values", "\(error)")
       }
-      return try emit(figure, kind: kind, context)
+      return try emit(figure, kind: kind.rawValue, context)
     }
   }
 
@@ -76,9 +74,9 @@ public enum PlotCommands: CommandProvider {
         dataset's normalisation; display=minmax stretches each image to its own range.
         """,
       parameters: [
-        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "the images"),
+        .positional("data", .images, doc: "the images"),
         .keyword("per_class", .int, default: .int(10), unit: "images/class", doc: "columns"),
-        .keyword("display", .choice(["dataset", "minmax"]), default: .string("dataset"), doc: "pixel mapping"),
+        .keyword("display", .choice(of: PixelDisplay.self), default: .choice(PixelDisplay.dataset), doc: "pixel mapping"),
         .keyword("title", .string, doc: "figure title"),
         .keyword("file", .path, doc: "file name (default: show-N.png)"),
         .keyword("dpi", .float, default: .float(100), doc: "resolution of .png output"),
@@ -86,13 +84,15 @@ public enum PlotCommands: CommandProvider {
       example: "show syn per_class=10"
     ) { context in
       let args = context.arguments
-      guard let data = args["data"]?.trainingDataset else { return .none }
+      let data = try args.dataset("data")
       let perClass = try args.int("per_class")
       guard perClass >= 1, perClass <= 100 else { throw args.invalid("per_class", "must be 1…100") }
       let norm = data.normalization
-      let mapping: PixelMapping =
-        try args.string("display") == "minmax"
-        ? .minMax : .denormalize(mean: norm.mean, std: norm.std)
+      let mapping: PixelMapping
+      switch try args.choice("display", as: PixelDisplay.self) {
+      case .minmax: mapping = .minMax
+      case .dataset: mapping = .denormalize(mean: norm.mean, std: norm.std)
+      }
       let title = args.isGiven("title") ? try args.string("title") : data.name
       do {
         let figure = try Figure.imageGrid(
@@ -133,7 +133,7 @@ public enum PlotCommands: CommandProvider {
       guard let model = value.object(as: ModelObject.self) else {
         throw args.invalid("values", "expected models or predictions, got \(value.typeName)")
       }
-      guard let data = args["data"]?.testDataset else {
+      guard let data = try args.optionalDataset("data", split: .test) else {
         throw args.invalid("data", "give data=… (the images to evaluate the models on)")
       }
       return try Scored.of(model, on: data, args)
@@ -141,7 +141,7 @@ public enum PlotCommands: CommandProvider {
   }
 
   static func dataset(_ args: Arguments) throws -> Dataset {
-    guard let data = args["data"]?.testDataset else {
+    guard let data = try args.optionalDataset("data", split: .test) else {
       throw args.invalid("data", "give data=… (the images to evaluate on)")
     }
     return data

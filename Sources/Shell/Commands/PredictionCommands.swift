@@ -10,7 +10,7 @@ public enum PredictionCommands: CommandProvider {
   public static var commands: [Command] { [predictions, scale] }
 
   /// The parameter type of commands that take a model (with data) or predictions.
-  static let scoredType = ValueType.oneOf([.object("model"), .object("predictions")])
+  static let scoredType = ValueType.oneOf([.object(of: ModelObject.self), .object(of: PredictionsObject.self)])
 
   static var predictions: Command {
     Command(

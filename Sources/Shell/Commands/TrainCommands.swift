@@ -22,18 +22,18 @@ public enum TrainCommands: CommandProvider {
         trained so far. A NaN or infinite loss stops with the epoch and step.
         """,
       parameters: [
-        .positional("model", .object("model"), doc: "the network (trained in place)"),
-        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "training images"),
+        .positional("model", .object(of: ModelObject.self), doc: "the network (trained in place)"),
+        .positional("data", .images, doc: "training images"),
         .keyword("epochs", .int, default: .int(5), unit: "epochs", doc: "passes over the data"),
         .keyword("lr", .float, default: .float(0.01), doc: "learning rate"),
         .keyword("batch", .int, default: .int(256), unit: "images", doc: "minibatch size"),
         .keyword("momentum", .float, default: .float(0.9), doc: "SGD momentum"),
         .keyword("wd", .float, default: .float(5e-4), doc: "weight decay"),
         .keyword(
-          "schedule", .choice(["step", "constant"]), default: .string("step"),
+          "schedule", .choice(of: ScheduleChoice.self), default: .choice(ScheduleChoice.step),
           doc: "lr ×0.1 after half the epochs, or constant"),
         .keyword(
-          "loss", .choice(["ce", "ls", "focal"]), default: .string("ce"),
+          "loss", .choice(of: LossChoice.self), default: .choice(LossChoice.ce),
           doc: "cross-entropy, label smoothing or focal loss"),
         .keyword("smoothing", .float, default: .float(0.1), doc: "label smoothing ε (loss=ls)"),
         .keyword("gamma", .float, default: .float(3), doc: "focal loss γ (loss=focal)"),
@@ -52,25 +52,29 @@ public enum TrainCommands: CommandProvider {
     guard epochs >= 1, epochs <= 1_000_000 else { throw args.invalid("epochs", "must be 1…1000000") }
     guard batch >= 1, batch <= 1 << 20 else { throw args.invalid("batch", "must be 1…1048576") }
     let objective: Objective
-    switch try args.string("loss") {
-    case "ls": objective = .labelSmoothing(epsilon: Float(try args.float("smoothing")))
-    case "focal": objective = .focal(gamma: Float(try args.float("gamma")))
-    default: objective = .crossEntropy
+    switch try args.choice("loss", as: LossChoice.self) {
+    case .ls: objective = .labelSmoothing(epsilon: Float(try args.float("smoothing")))
+    case .focal: objective = .focal(gamma: Float(try args.float("gamma")))
+    case .ce: objective = .crossEntropy
+    }
+    let schedule: Schedule
+    switch try args.choice("schedule", as: ScheduleChoice.self) {
+    case .step: schedule = .stepAtHalf(factor: 0.1)
+    case .constant: schedule = .constant
     }
     let mixup = try args.float("mixup")
     guard mixup >= 0 else { throw args.invalid("mixup", "α must be ≥ 0") }
     return TrainingOptions(
       epochs: epochs, batchSize: batch, learningRate: Float(try args.float("lr")),
       momentum: Float(try args.float("momentum")), weightDecay: Float(try args.float("wd")),
-      schedule: try args.string("schedule") == "step" ? .stepAtHalf(factor: 0.1) : .constant,
+      schedule: schedule,
       objective: objective, mixupAlpha: mixup > 0 ? Float(mixup) : nil, seed: seed)
   }
 
   static func runTraining(_ context: CommandContext) throws -> Value {
     let args = context.arguments
-    guard let model = args["model"]?.object(as: ModelObject.self),
-      let data = args["data"]?.trainingDataset
-    else { return .none }
+    let model = try args.object("model", as: ModelObject.self)
+    let data = try args.dataset("data")
     var rng = try context.randomStream()
     let options = try trainingOptions(args, seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
     let steps = (data.count + options.batchSize - 1) / options.batchSize
@@ -122,16 +126,15 @@ public enum TrainCommands: CommandProvider {
         A model's logits on a dataset are computed once and cached until its weights change.
         """,
       parameters: [
-        .positional("model", .object("model"), doc: "the network"),
-        .positional("data", .oneOf([.object("dataset"), .object("data")]), doc: "labelled images (a data pair uses its test split)"),
+        .positional("model", .object(of: ModelObject.self), doc: "the network"),
+        .positional("data", .images, doc: "labelled images (a data pair uses its test split)"),
         .keyword("batch", .int, default: .int(256), unit: "images", doc: "evaluation batch size"),
       ],
       example: "r = eval net fm.test"
     ) { context in
       let args = context.arguments
-      guard let model = args["model"]?.object(as: ModelObject.self),
-        let data = args["data"]?.testDataset
-      else { return .none }
+      let model = try args.object("model", as: ModelObject.self)
+      let data = try args.dataset("data", split: .test)
       let batch = try args.int("batch")
       guard batch >= 1 else { throw args.invalid("batch", "must be at least 1") }
       return .object(try Scored.of(model, on: data, args, batchSize: batch))

@@ -10,7 +10,7 @@ func formattedStatistic(_ value: Double) -> String {
 }
 
 /// The ECE family of one model on one dataset (`metrics r`).
-public final class ReportObject: ShellObject {
+public final class ReportObject: TypedShellObject {
   public let report: CalibrationReport
   public let dataName: String
   public let modelName: String
@@ -21,7 +21,7 @@ public final class ReportObject: ShellObject {
     self.modelName = modelName
   }
 
-  public var typeName: String { "report" }
+  public static let typeName = "report"
 
   public var summary: String {
     String(
@@ -68,12 +68,12 @@ public final class ReportObject: ShellObject {
 }
 
 /// An MTS ratio sweep (`sweep net syn val=…`).
-public final class SweepObject: ShellObject {
+public final class SweepObject: TypedShellObject {
   public let result: RatioSweepResult
 
   public init(_ result: RatioSweepResult) { self.result = result }
 
-  public var typeName: String { "sweep" }
+  public static let typeName = "sweep"
 
   public var summary: String {
     String(
@@ -101,7 +101,7 @@ public final class SweepObject: ShellObject {
 }
 
 /// Max-logit statistics, alone or side by side (`maxlogit net data`).
-public final class MaxLogitObject: ShellObject {
+public final class MaxLogitObject: TypedShellObject {
   public let names: [String]
   public let statistics: [MaxLogitStatistics]
 
@@ -110,7 +110,7 @@ public final class MaxLogitObject: ShellObject {
     self.statistics = statistics
   }
 
-  public var typeName: String { "maxlogit" }
+  public static let typeName = "maxlogit"
 
   public var summary: String {
     zip(names, statistics).map { String(format: "%@: mean %.3f std %.3f", $0, $1.mean, $1.std) }

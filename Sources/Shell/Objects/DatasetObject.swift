@@ -4,7 +4,7 @@ import Foundation
 import TensorCore
 
 /// A labelled image set in a variable: `fm.train`, `sub = fm.train.sample per_class=10`.
-public final class DatasetObject: ShellObject {
+public final class DatasetObject: TypedShellObject {
   public let dataset: Dataset
   /// Set when the images were distilled: the learned step size, iterations and settings.
   public let synthetic: SyntheticSet?
@@ -20,7 +20,7 @@ public final class DatasetObject: ShellObject {
     self.synthetic = synthetic
   }
 
-  public var typeName: String { "dataset" }
+  public static let typeName = "dataset"
 
   public var summary: String {
     let base = "\(dataset.name): \(dataset.count) × \(dataset.imageShape), \(dataset.classCount) classes"
@@ -61,7 +61,7 @@ public final class DatasetObject: ShellObject {
 }
 
 /// A train/test pair, as `load` returns: `fm.train`, `fm.test`.
-public final class DataSplitsObject: ShellObject {
+public final class DataSplitsObject: TypedShellObject {
   public let name: String
   public let train: Dataset
   public let test: Dataset
@@ -72,7 +72,7 @@ public final class DataSplitsObject: ShellObject {
     self.test = test
   }
 
-  public var typeName: String { "data" }
+  public static let typeName = "data"
 
   public var summary: String {
     "\(name): train \(train.count), test \(test.count) × \(train.imageShape), "
@@ -90,20 +90,5 @@ public final class DataSplitsObject: ShellObject {
     case "name": return .string(self.name)
     default: return nil
     }
-  }
-}
-
-extension Value {
-  /// The dataset a `dataset` value holds, or a `data` value's training split.
-  var trainingDataset: Dataset? {
-    if let object = object(as: DatasetObject.self) { return object.dataset }
-    if let splits = object(as: DataSplitsObject.self) { return splits.train }
-    return nil
-  }
-
-  /// The dataset a `dataset` value holds, or a `data` value's test split.
-  var testDataset: Dataset? {
-    if let splits = object(as: DataSplitsObject.self) { return splits.test }
-    return trainingDataset
   }
 }

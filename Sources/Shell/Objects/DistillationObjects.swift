@@ -3,7 +3,7 @@ import Foundation
 import TensorCore
 
 /// MTT's expert trajectories in a directory: `ex = experts fm.train …`.
-public final class ExpertsObject: ShellObject {
+public final class ExpertsObject: TypedShellObject {
   public let buffer: ExpertBuffer
   public let directory: String
 
@@ -12,7 +12,7 @@ public final class ExpertsObject: ShellObject {
     self.directory = directory
   }
 
-  public var typeName: String { "experts" }
+  public static let typeName = "experts"
 
   public var summary: String {
     let n = buffer.network
@@ -33,7 +33,7 @@ public final class ExpertsObject: ShellObject {
 }
 
 /// The evaluation protocol's outcome: one trained network per row.
-public final class SetEvaluationObject: ShellObject {
+public final class SetEvaluationObject: TypedShellObject {
   public struct Row {
     public var model: ModelObject
     public var accuracy: Double
@@ -55,7 +55,7 @@ public final class SetEvaluationObject: ShellObject {
     self.aug = aug
   }
 
-  public var typeName: String { "protocol" }
+  public static let typeName = "protocol"
 
   /// Mean and sample standard deviation of a column.
   func statistics(_ column: (Row) -> Double) -> (mean: Double, std: Double) {

@@ -3,7 +3,7 @@ import TensorCore
 
 /// A network in a variable, with the temperature post-hoc calibration attached to it
 /// (1 for a plain model).
-public final class ModelObject: ShellObject {
+public final class ModelObject: TypedShellObject {
   public let model: ConvNet
   /// Logits are divided by this before softmax (temperature scaling); T > 0.
   public var temperature: Double
@@ -16,7 +16,7 @@ public final class ModelObject: ShellObject {
     self.origin = origin
   }
 
-  public var typeName: String { "model" }
+  public static let typeName = "model"
 
   public var summary: String {
     let c = model.config

@@ -7,7 +7,7 @@ import Training
 /// Logits, labels and a temperature in a variable: what `eval` returns and what `predictions`
 /// builds from arrays exported by any framework. `metrics`, `calibrate method=ts`,
 /// `plot reliability|hist`, `maxlogit` and `scale` take it wherever they take a model + data.
-public final class PredictionsObject: ShellObject {
+public final class PredictionsObject: TypedShellObject {
   /// The raw logits (Double), labels and temperature.
   public let logits: LogitSet
   /// The data the logits were computed on ("fashion-mnist/test", a file name).
@@ -31,7 +31,7 @@ public final class PredictionsObject: ShellObject {
       try logits.rescaled(to: temperature), dataName: dataName, source: source ?? self.source)
   }
 
-  public var typeName: String { "predictions" }
+  public static let typeName = "predictions"
 
   public var summary: String {
     let p = predictions
@@ -119,7 +119,7 @@ enum Scored {
     guard let model = args[key]?.object(as: ModelObject.self) else {
       throw args.invalid(key, "expected a model or predictions")
     }
-    guard let data = args[dataKey]?.testDataset else {
+    guard let data = try args.optionalDataset(dataKey, split: .test) else {
       throw args.invalid(key, "a model needs data to run on (give \(dataKey)=…, or predictions)")
     }
     return try of(model, on: data, args, dataKey: dataKey)

@@ -2,12 +2,12 @@ import Foundation
 import Training
 
 /// What `train` returns: one row per epoch.
-public final class HistoryObject: ShellObject {
+public final class HistoryObject: TypedShellObject {
   public let records: [EpochRecord]
 
   public init(_ records: [EpochRecord]) { self.records = records }
 
-  public var typeName: String { "history" }
+  public static let typeName = "history"
 
   public var summary: String {
     guard let last = records.last else { return "no epochs" }
