@@ -12,9 +12,14 @@ public struct Arguments {
   private var ranges: [String: SourceRange] = [:]
   private var given: Set<String> = []
 
-  /// Empty arguments for `commandName`.
-  public init(commandName: String) {
+  /// The parameter names the command declares; reading any other name is a registry
+  /// mistake (nil: not checked).
+  private let declared: Set<String>?
+
+  /// Empty arguments for `commandName`, which declares `parameters` (nil: any).
+  public init(commandName: String, parameters: [String]? = nil) {
     self.commandName = commandName
+    declared = parameters.map(Set.init)
   }
 
   /// Binds `value` to `name`; `range` is where the user wrote it (nil for a default).
@@ -26,11 +31,32 @@ public struct Arguments {
     }
   }
 
-  /// The value of `name`, or nil when it is absent (omitted with no default).
-  public subscript(name: String) -> Value? { values[name] }
+  /// The value of `name`, or nil when it is absent (omitted with no default). A name the
+  /// command does not declare reads as absent and is noted in `undeclaredReads` (the
+  /// registry test runs every example to find such mistakes).
+  public subscript(name: String) -> Value? {
+    noteRead(name)
+    return values[name]
+  }
+
+  /// Names read that the command does not declare (always empty for a correct registry).
+  public var undeclaredReads: Set<String> { readLog.undeclared }
+
+  private final class ReadLog {
+    var undeclared: Set<String> = []
+  }
+
+  private let readLog = ReadLog()
+
+  private func noteRead(_ name: String) {
+    if let declared, !declared.contains(name) { readLog.undeclared.insert(name) }
+  }
 
   /// True when the user wrote the argument (not a default).
-  public func isGiven(_ name: String) -> Bool { given.contains(name) }
+  public func isGiven(_ name: String) -> Bool {
+    noteRead(name)
+    return given.contains(name)
+  }
 
   /// Where the argument was written, if it was.
   public func range(of name: String) -> SourceRange? { ranges[name] }
@@ -102,10 +128,12 @@ public struct Arguments {
 
   /// The collected values of a variadic parameter (empty when none were given).
   public func variadic(_ name: String) -> [Value] {
-    values[name]?.elements ?? []
+    noteRead(name)
+    return values[name]?.elements ?? []
   }
 
   private func required(_ name: String) throws -> Value {
+    noteRead(name)
     guard let value = values[name] else {
       throw ShellError.missingArgument(command: commandName, parameter: name)
     }

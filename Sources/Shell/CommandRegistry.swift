@@ -41,6 +41,9 @@ public struct Command {
   public var example: String
   /// False for commands that only inspect (help, vars): they are left out of session.ddc.
   public var isRecorded: Bool
+  /// True when the example reads or writes files of its own (a path it names), so the
+  /// registry test parses it but does not run it.
+  public var exampleNeedsFiles: Bool
   /// Runs the command with checked arguments; returns `.none` when there is no result.
   public var run: (CommandContext) throws -> Value
 
@@ -48,7 +51,8 @@ public struct Command {
   public init(
     name: String, family: CommandFamily, aliases: [String] = [], summary: String,
     discussion: String = "", parameters: [Parameter] = [], example: String,
-    isRecorded: Bool = true, run: @escaping (CommandContext) throws -> Value
+    exampleNeedsFiles: Bool = false, isRecorded: Bool = true,
+    run: @escaping (CommandContext) throws -> Value
   ) {
     self.name = name
     self.family = family
@@ -57,6 +61,7 @@ public struct Command {
     self.discussion = discussion
     self.parameters = parameters
     self.example = example
+    self.exampleNeedsFiles = exampleNeedsFiles
     self.isRecorded = isRecorded
     self.run = run
   }

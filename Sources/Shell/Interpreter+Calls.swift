@@ -39,6 +39,9 @@ extension Interpreter {
     let bound = try bind(arguments, to: command, callRange: range)
     let context = CommandContext(
       command: command, arguments: bound, receiver: receiver, range: range, interpreter: self)
+    defer {
+      for name in bound.undeclaredReads { undeclaredReads.insert("\(command.name).\(name)") }
+    }
     do {
       return try command.run(context)
     } catch let diagnostic as Diagnostic {
@@ -65,7 +68,7 @@ extension Interpreter {
   func bind(_ arguments: [CallArgument], to command: Command, callRange: SourceRange) throws
     -> Arguments
   {
-    var bound = Arguments(commandName: command.name)
+    var bound = Arguments(commandName: command.name, parameters: command.parameters.map(\.name))
     var open = command.parameters.filter { $0.kind == .positional }
     let variadic = command.parameters.first { $0.kind == .variadic }
     var collected: [Value] = []

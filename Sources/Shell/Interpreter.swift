@@ -20,6 +20,9 @@ public final class Interpreter {
   /// What an interrupted command had made so far (a partly distilled set); an assignment
   /// binds it before the interruption is reported, so Ctrl-C loses nothing.
   var partialResult: Value?
+  /// "command.parameter" for every argument a command read without declaring it: registry
+  /// mistakes, checked by the registry test (empty in a correct build).
+  var undeclaredReads: Set<String> = []
   /// RandomStreams handed out since the seed was last set; each gets the next stream id.
   private var streamsIssued: UInt64 = 0
 

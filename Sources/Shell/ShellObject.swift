@@ -69,3 +69,43 @@ extension ValueType {
     .object(of: DatasetObject.self), .object(of: DataSplitsObject.self),
   ])
 }
+
+/// One field of a shell object type: its name, when it exists, and how it is read.
+public struct ObjectField<Object> {
+  /// The name after the dot: `r.ece`.
+  public let name: String
+  /// False for objects that lack the field (a plain dataset has no `lr`).
+  let isAvailable: (Object) -> Bool
+  /// The field's value.
+  let read: (Object) throws -> Value
+
+  /// A field read by `read`, present on objects for which `when` holds (all by default).
+  public init(
+    _ name: String, when isAvailable: @escaping (Object) -> Bool = { _ in true },
+    _ read: @escaping (Object) throws -> Value
+  ) {
+    self.name = name
+    self.isAvailable = isAvailable
+    self.read = read
+  }
+}
+
+/// A shell object whose fields are one table, so the names completion and "did you mean"
+/// offer and the values `value.name` reads come from the same list.
+public protocol FieldTable: TypedShellObject {
+  /// Every field of the type, in the order `vars` and completion list them.
+  static var fields: [ObjectField<Self>] { get }
+}
+
+extension FieldTable {
+  /// The names of the fields this object has.
+  public var fieldNames: [String] { Self.fields.filter { $0.isAvailable(self) }.map(\.name) }
+
+  /// The field `name`, or nil when this object has no such field.
+  public func field(_ name: String) throws -> Value? {
+    guard let field = Self.fields.first(where: { $0.name == name }), field.isAvailable(self) else {
+      return nil
+    }
+    return try field.read(self)
+  }
+}

@@ -39,7 +39,8 @@ extension DataCommands {
           "normalize", .bool, default: .bool(false),
           doc: "apply mean/std to raw images instead of recording them"),
       ],
-      example: "d = dataset \"x.npy\" \"y.npy\" classes=[\"cat\", \"dog\"] mean=0.5 std=0.25"
+      example: "d = dataset \"x.npy\" \"y.npy\" classes=[\"cat\", \"dog\"] mean=0.5 std=0.25",
+      exampleNeedsFiles: true
     ) { context in
       .object(DatasetObject(try makeDataset(context.arguments)))
     }

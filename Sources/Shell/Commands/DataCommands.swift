@@ -80,7 +80,7 @@ public enum DataCommands: CommandProvider {
         .positional("value", .any, doc: "what to save"),
         .positional("path", .path, doc: "destination (.npz; .npy for a tensor; .csv for a table)"),
       ],
-      example: "save net \"net.npz\""
+      example: "save net \"net.npz\"", exampleNeedsFiles: true
     ) { context in
       let path = try context.arguments.string("path")
       guard let value = context.arguments["value"] else { return .none }

@@ -29,7 +29,8 @@ extension DistillCommands {
         .keyword("depth", .int, default: .int(3), doc: "ConvNet depth"),
         .keyword("seed", .int, doc: "initialisation and shuffling seed"),
       ],
-      example: "ex = experts fm.train count=2 epochs=10 width=32 dir=\"experts-fm\""
+      example: "ex = experts fm.train count=2 epochs=10 width=32 dir=\"experts-fm\"",
+      exampleNeedsFiles: true
     ) { context in
       let args = context.arguments
       let data = try args.dataset("data")

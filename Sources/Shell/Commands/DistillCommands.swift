@@ -98,7 +98,8 @@ public enum DistillCommands: CommandProvider {
         .keyword("iterations", .int, doc: "total iterations to reach"),
         .keyword("experts", .oneOf([.object(of: ExpertsObject.self), .path]), doc: "mtt expert trajectories"),
       ],
-      example: "syn = resume \"dm.npz\" fm.train iterations=400"
+      example: "syn = resume \"dm.npz\" fm.train iterations=400",
+      exampleNeedsFiles: true
     ) { context in
       let args = context.arguments
       let data = try args.dataset("data")

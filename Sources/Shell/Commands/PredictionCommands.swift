@@ -34,7 +34,8 @@ public enum PredictionCommands: CommandProvider {
         .keyword("temperature", .float, default: .float(1), doc: "T the logits are read at"),
         .keyword("name", .string, doc: "what the logits were computed on (default: the file name)"),
       ],
-      example: "p = predictions \"test_logits.npy\" \"test_labels.npy\""
+      example: "p = predictions \"test_logits.npy\" \"test_labels.npy\"",
+      exampleNeedsFiles: true
     ) { context in
       let args = context.arguments
       guard let logitsValue = args["logits"] else { return .none }

@@ -74,7 +74,7 @@ public enum TensorCommands: CommandProvider {
         .keyword("std", .float, default: .float(1), doc: "standard deviation"),
         .keyword("seed", .int, doc: "a seed for this draw only"),
       ],
-      example: "noise = randn [4, 4] std=0.1 seed=3"
+      example: "eps = randn [4, 4] std=0.1 seed=3"
     ) { context in
       let shape = try checkedShape(context.arguments)
       let std = try context.arguments.float("std")

@@ -10,7 +10,7 @@ func formattedStatistic(_ value: Double) -> String {
 }
 
 /// The ECE family of one model on one dataset (`metrics r`).
-public final class ReportObject: TypedShellObject {
+public final class ReportObject: FieldTable {
   public let report: CalibrationReport
   public let dataName: String
   public let modelName: String
@@ -46,29 +46,23 @@ public final class ReportObject: TypedShellObject {
       + TextTable(rows).render() + "\n" + TextTable(bins).render().trimmingCharacters(in: .newlines)
   }
 
-  public var fieldNames: [String] {
-    ["ece", "signed_ece", "mce", "adaptive_ece", "classwise_ece", "nll", "brier", "accuracy",
-     "direction"]
-  }
-
-  public func field(_ name: String) throws -> Value? {
-    switch name {
-    case "ece": return .float(report.ece)
-    case "signed_ece": return .float(report.signedECE)
-    case "mce": return .float(report.mce)
-    case "adaptive_ece": return .float(report.adaptiveECE)
-    case "classwise_ece": return .float(report.classwiseECE)
-    case "nll": return .float(report.nll)
-    case "brier": return .float(report.brier)
-    case "accuracy": return .float(report.accuracy)
-    case "direction": return .string(report.direction)
-    default: return nil
-    }
+  public static var fields: [ObjectField<ReportObject>] {
+    [
+      ObjectField("ece") { .float($0.report.ece) },
+      ObjectField("signed_ece") { .float($0.report.signedECE) },
+      ObjectField("mce") { .float($0.report.mce) },
+      ObjectField("adaptive_ece") { .float($0.report.adaptiveECE) },
+      ObjectField("classwise_ece") { .float($0.report.classwiseECE) },
+      ObjectField("nll") { .float($0.report.nll) },
+      ObjectField("brier") { .float($0.report.brier) },
+      ObjectField("accuracy") { .float($0.report.accuracy) },
+      ObjectField("direction") { .string($0.report.direction) },
+    ]
   }
 }
 
 /// An MTS ratio sweep (`sweep net syn val=…`).
-public final class SweepObject: TypedShellObject {
+public final class SweepObject: FieldTable {
   public let result: RatioSweepResult
 
   public init(_ result: RatioSweepResult) { self.result = result }
@@ -88,20 +82,17 @@ public final class SweepObject: TypedShellObject {
     return text
   }
 
-  public var fieldNames: [String] { ["r", "temperature", "rows"] }
-
-  public func field(_ name: String) throws -> Value? {
-    switch name {
-    case "r": return .float(result.selectedRatio)
-    case "temperature": return .float(result.selected.temperature)
-    case "rows": return .int(result.rows.count)
-    default: return nil
-    }
+  public static var fields: [ObjectField<SweepObject>] {
+    [
+      ObjectField("r") { .float($0.result.selectedRatio) },
+      ObjectField("temperature") { .float($0.result.selected.temperature) },
+      ObjectField("rows") { .int($0.result.rows.count) },
+    ]
   }
 }
 
 /// Max-logit statistics, alone or side by side (`maxlogit net data`).
-public final class MaxLogitObject: TypedShellObject {
+public final class MaxLogitObject: FieldTable {
   public let names: [String]
   public let statistics: [MaxLogitStatistics]
 
@@ -126,13 +117,10 @@ public final class MaxLogitObject: TypedShellObject {
     return TextTable(rows).render().trimmingCharacters(in: .newlines)
   }
 
-  public var fieldNames: [String] { ["mean", "std", "values"] }
-
-  public func field(_ name: String) throws -> Value? {
-    switch name {
-    case "mean": return .list(statistics.map { .float($0.mean) })
-    case "std": return .list(statistics.map { .float($0.std) })
-    default: return nil
-    }
+  public static var fields: [ObjectField<MaxLogitObject>] {
+    [
+      ObjectField("mean") { .list($0.statistics.map { .float($0.mean) }) },
+      ObjectField("std") { .list($0.statistics.map { .float($0.std) }) },
+    ]
   }
 }

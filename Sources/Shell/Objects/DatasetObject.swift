@@ -4,7 +4,7 @@ import Foundation
 import TensorCore
 
 /// A labelled image set in a variable: `fm.train`, `sub = fm.train.sample per_class=10`.
-public final class DatasetObject: TypedShellObject {
+public final class DatasetObject: FieldTable {
   public let dataset: Dataset
   /// Set when the images were distilled: the learned step size, iterations and settings.
   public let synthetic: SyntheticSet?
@@ -37,31 +37,25 @@ public final class DatasetObject: TypedShellObject {
     return summary + " (\(perClass))"
   }
 
-  public var fieldNames: [String] {
-    ["count", "shape", "classes", "images", "labels", "name"]
-      + (synthetic == nil ? [] : ["lr", "iteration", "settings"])
-  }
-
-  public func field(_ name: String) throws -> Value? {
-    switch name {
-    case "count": return .int(dataset.count)
-    case "shape": return .list(dataset.imageShape.map { .int($0) })
-    case "classes": return .list(dataset.classNames.map { .string($0) })
-    case "images": return .tensor(dataset.images)
-    case "labels": return .tensor(NDArray(shape: [dataset.count], data: dataset.labels.map(Float.init)))
-    case "name": return .string(dataset.name)
-    case "lr" where synthetic != nil: return synthetic?.learningRate.map { .float(Double($0)) } ?? Value.none
-    case "iteration" where synthetic != nil: return .int(synthetic?.iteration ?? 0)
-    case "settings" where synthetic != nil: return .list((synthetic?.settings ?? []).map { .string($0) })
-    default: return nil
-    }
+  public static var fields: [ObjectField<DatasetObject>] {
+    [
+      ObjectField("count") { .int($0.dataset.count) },
+      ObjectField("shape") { .list($0.dataset.imageShape.map { .int($0) }) },
+      ObjectField("classes") { .list($0.dataset.classNames.map { .string($0) }) },
+      ObjectField("images") { .tensor($0.dataset.images) },
+      ObjectField("labels") { .tensor(NDArray(shape: [$0.dataset.count], data: $0.dataset.labels.map(Float.init))) },
+      ObjectField("name") { .string($0.dataset.name) },
+      ObjectField("lr", when: { $0.synthetic != nil }) { $0.synthetic?.learningRate.map { .float(Double($0)) } ?? Value.none },
+      ObjectField("iteration", when: { $0.synthetic != nil }) { .int($0.synthetic?.iteration ?? 0) },
+      ObjectField("settings", when: { $0.synthetic != nil }) { .list(($0.synthetic?.settings ?? []).map { .string($0) }) },
+    ]
   }
 
   public var methods: [Command] { DatasetMethods.commands }
 }
 
 /// A train/test pair, as `load` returns: `fm.train`, `fm.test`.
-public final class DataSplitsObject: TypedShellObject {
+public final class DataSplitsObject: FieldTable {
   public let name: String
   public let train: Dataset
   public let test: Dataset
@@ -79,16 +73,13 @@ public final class DataSplitsObject: TypedShellObject {
       + "\(train.classCount) classes"
   }
 
-  public var fieldNames: [String] { ["train", "test", "classes", "shape", "name"] }
-
-  public func field(_ name: String) throws -> Value? {
-    switch name {
-    case "train": return .object(DatasetObject(train))
-    case "test": return .object(DatasetObject(test))
-    case "classes": return .list(train.classNames.map { .string($0) })
-    case "shape": return .list(train.imageShape.map { .int($0) })
-    case "name": return .string(self.name)
-    default: return nil
-    }
+  public static var fields: [ObjectField<DataSplitsObject>] {
+    [
+      ObjectField("train") { .object(DatasetObject($0.train)) },
+      ObjectField("test") { .object(DatasetObject($0.test)) },
+      ObjectField("classes") { .list($0.train.classNames.map { .string($0) }) },
+      ObjectField("shape") { .list($0.train.imageShape.map { .int($0) }) },
+      ObjectField("name") { .string($0.name) },
+    ]
   }
 }

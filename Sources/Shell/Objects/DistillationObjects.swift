@@ -3,7 +3,7 @@ import Foundation
 import TensorCore
 
 /// MTT's expert trajectories in a directory: `ex = experts fm.train …`.
-public final class ExpertsObject: TypedShellObject {
+public final class ExpertsObject: FieldTable {
   public let buffer: ExpertBuffer
   public let directory: String
 
@@ -20,20 +20,17 @@ public final class ExpertsObject: TypedShellObject {
       + "w\(n.netWidth), in \(directory)"
   }
 
-  public var fieldNames: [String] { ["count", "epochs", "dir"] }
-
-  public func field(_ name: String) throws -> Value? {
-    switch name {
-    case "count": return .int(buffer.count)
-    case "epochs": return .int(buffer.snapshotCount - 1)
-    case "dir": return .string(directory)
-    default: return nil
-    }
+  public static var fields: [ObjectField<ExpertsObject>] {
+    [
+      ObjectField("count") { .int($0.buffer.count) },
+      ObjectField("epochs") { .int($0.buffer.snapshotCount - 1) },
+      ObjectField("dir") { .string($0.directory) },
+    ]
   }
 }
 
 /// The evaluation protocol's outcome: one trained network per row.
-public final class SetEvaluationObject: TypedShellObject {
+public final class SetEvaluationObject: FieldTable {
   public struct Row {
     public var model: ModelObject
     public var accuracy: Double
@@ -82,18 +79,15 @@ public final class SetEvaluationObject: TypedShellObject {
     return summary + "\n" + settings + "\n" + TextTable(table).render().trimmingCharacters(in: .newlines)
   }
 
-  public var fieldNames: [String] { ["accuracy", "std", "accuracies", "ece", "eces", "nll", "models"] }
-
-  public func field(_ name: String) throws -> Value? {
-    switch name {
-    case "accuracy": return .float(statistics(\.accuracy).mean)
-    case "std": return .float(statistics(\.accuracy).std)
-    case "accuracies": return .list(rows.map { .float($0.accuracy) })
-    case "ece": return .float(statistics(\.ece).mean)
-    case "eces": return .list(rows.map { .float($0.ece) })
-    case "nll": return .float(statistics(\.nll).mean)
-    case "models": return .list(rows.map { .object($0.model) })
-    default: return nil
-    }
+  public static var fields: [ObjectField<SetEvaluationObject>] {
+    [
+      ObjectField("accuracy") { .float($0.statistics(\.accuracy).mean) },
+      ObjectField("std") { .float($0.statistics(\.accuracy).std) },
+      ObjectField("accuracies") { .list($0.rows.map { .float($0.accuracy) }) },
+      ObjectField("ece") { .float($0.statistics(\.ece).mean) },
+      ObjectField("eces") { .list($0.rows.map { .float($0.ece) }) },
+      ObjectField("nll") { .float($0.statistics(\.nll).mean) },
+      ObjectField("models") { .list($0.rows.map { .object($0.model) }) },
+    ]
   }
 }

@@ -3,7 +3,7 @@ import TensorCore
 
 /// A network in a variable, with the temperature post-hoc calibration attached to it
 /// (1 for a plain model).
-public final class ModelObject: TypedShellObject {
+public final class ModelObject: FieldTable {
   public let model: ConvNet
   /// Logits are divided by this before softmax (temperature scaling); T > 0.
   public var temperature: Double
@@ -28,23 +28,17 @@ public final class ModelObject: TypedShellObject {
       + " \(c.classes) classes\(t)"
   }
 
-  public var fieldNames: [String] {
-    ["parameters", "depth", "width", "norm", "pooling", "classes", "temperature", "names"]
-  }
-
-  public func field(_ name: String) throws -> Value? {
-    let c = model.config
-    switch name {
-    case "parameters": return .int(model.parameters.scalarCount)
-    case "depth": return .int(c.depth)
-    case "width": return .int(c.netWidth)
-    case "norm": return .string(c.norm.rawValue)
-    case "pooling": return .string(c.pooling.rawValue)
-    case "classes": return .int(c.classes)
-    case "temperature": return .float(temperature)
-    case "names": return .list(model.parameters.names.map { .string($0) })
-    default: return nil
-    }
+  public static var fields: [ObjectField<ModelObject>] {
+    [
+      ObjectField("parameters") { .int($0.model.parameters.scalarCount) },
+      ObjectField("depth") { .int($0.model.config.depth) },
+      ObjectField("width") { .int($0.model.config.netWidth) },
+      ObjectField("norm") { .string($0.model.config.norm.rawValue) },
+      ObjectField("pooling") { .string($0.model.config.pooling.rawValue) },
+      ObjectField("classes") { .int($0.model.config.classes) },
+      ObjectField("temperature") { .float($0.temperature) },
+      ObjectField("names") { .list($0.model.parameters.names.map { .string($0) }) },
+    ]
   }
 
   public var methods: [Command] { [TemperatureMethod.command] }

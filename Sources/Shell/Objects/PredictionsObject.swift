@@ -7,7 +7,7 @@ import Training
 /// Logits, labels and a temperature in a variable: what `eval` returns and what `predictions`
 /// builds from arrays exported by any framework. `metrics`, `calibrate method=ts`,
 /// `plot reliability|hist`, `maxlogit` and `scale` take it wherever they take a model + data.
-public final class PredictionsObject: TypedShellObject {
+public final class PredictionsObject: FieldTable {
   /// The raw logits (Double), labels and temperature.
   public let logits: LogitSet
   /// The data the logits were computed on ("fashion-mnist/test", a file name).
@@ -56,32 +56,20 @@ public final class PredictionsObject: TypedShellObject {
   /// T with the digits that read back as the same Double.
   static func temperatureText(_ t: Double) -> String { ValueFormatter.float(t) }
 
-  public var fieldNames: [String] {
+  public static var fields: [ObjectField<PredictionsObject>] {
     [
-      "accuracy", "nll", "ece", "brier", "logits", "labels", "count", "classes", "temperature",
-      "confidences", "max_logits", "source", "data",
+      ObjectField("accuracy") { .float($0.predictions.accuracy) },
+      ObjectField("nll") { .float($0.predictions.nll) },
+      ObjectField("ece") { .float($0.predictions.ece(.guo)) },
+      ObjectField("brier") { .float($0.predictions.brier) },
+      ObjectField("logits") { .tensor($0.logits.logitArray) },
+      ObjectField("labels") { .tensor(NDArray(shape: [$0.logits.count], data: $0.logits.labels.map(Float.init))) },
+      ObjectField("count") { .int($0.logits.count) },
+      ObjectField("classes") { .int($0.logits.classCount) },
+      ObjectField("temperature") { .float($0.logits.temperature) },
+      ObjectField("source") { .string($0.source) },
+      ObjectField("data") { .string($0.dataName) },
     ]
-  }
-
-  public func field(_ name: String) throws -> Value? {
-    switch name {
-    case "accuracy": return .float(predictions.accuracy)
-    case "nll": return .float(predictions.nll)
-    case "ece": return .float(predictions.ece(.guo))
-    case "brier": return .float(predictions.brier)
-    case "logits": return .tensor(logits.logitArray)
-    case "labels": return .tensor(NDArray(shape: [logits.count], data: logits.labels.map(Float.init)))
-    case "count": return .int(logits.count)
-    case "classes": return .int(logits.classCount)
-    case "temperature": return .float(logits.temperature)
-    case "confidences":
-      return .tensor(NDArray(shape: [logits.count], data: predictions.confidences.map(Float.init)))
-    case "max_logits":
-      return .tensor(NDArray(shape: [logits.count], data: logits.maxLogits.map(Float.init)))
-    case "source": return .string(source)
-    case "data": return .string(dataName)
-    default: return nil
-    }
   }
 
   public var methods: [Command] { [TemperatureMethod.command] }

@@ -2,7 +2,7 @@ import Foundation
 import Training
 
 /// What `train` returns: one row per epoch.
-public final class HistoryObject: TypedShellObject {
+public final class HistoryObject: FieldTable {
   public let records: [EpochRecord]
 
   public init(_ records: [EpochRecord]) { self.records = records }
@@ -48,15 +48,12 @@ public final class HistoryObject: TypedShellObject {
     TextTable(rows).render().trimmingCharacters(in: .newlines)
   }
 
-  public var fieldNames: [String] { ["loss", "accuracy", "epochs", "table"] }
-
-  public func field(_ name: String) throws -> Value? {
-    switch name {
-    case "loss": return .list(records.map { .float($0.loss) })
-    case "accuracy": return .list(records.map { .float($0.accuracy) })
-    case "epochs": return .int(records.count)
-    case "table": return .string(render(rows))
-    default: return nil
-    }
+  public static var fields: [ObjectField<HistoryObject>] {
+    [
+      ObjectField("loss") { .list($0.records.map { .float($0.loss) }) },
+      ObjectField("accuracy") { .list($0.records.map { .float($0.accuracy) }) },
+      ObjectField("epochs") { .int($0.records.count) },
+      ObjectField("table") { .string($0.render($0.rows)) },
+    ]
   }
 }
