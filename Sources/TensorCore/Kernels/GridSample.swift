@@ -2,7 +2,7 @@ import Foundation
 
 /// Bilinear sampling of x [N, C, H, W] at grid [N, OH, OW, 2] (x then y, normalised to
 /// [−1, 1]), zero outside the image — PyTorch's `grid_sample(mode: bilinear,
-/// padding_mode: zeros)`. DSA's scale and rotate use it (SPEC §4).
+/// padding_mode: zeros)`. DSA's scale and rotate use it (docs/ALGORITHMS.md §4.2).
 enum GridSampleKernel {
   /// Pixel coordinate of a normalised coordinate.
   @inline(__always)
