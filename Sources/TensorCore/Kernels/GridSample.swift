@@ -25,7 +25,7 @@ enum GridSampleKernel {
     let y0 = Int(floor(py))
     let fx = px - Float(x0)
     let fy = py - Float(y0)
-    // Four explicit taps: tuple-array literals here allocated on every sample point.
+    // Four explicit taps: a tuple-array literal here would allocate on every sample point.
     let x1 = x0 + 1
     let y1 = y0 + 1
     let xIn0 = x0 >= 0 && x0 < w
