@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // ddcal: calibration of networks trained on distilled data, from scratch on the CPU.
-// Modules are layered; each may import only the rows above it in STYLE.md B3.
+// Modules are layered; each may import only the rows above it in docs/ARCHITECTURE.md §1.
 import PackageDescription
 
 // MARK: - System libraries (one per C library; see Sources/C*/module.modulemap)

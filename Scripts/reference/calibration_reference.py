@@ -9,7 +9,8 @@ Metrics (softmax in float64 on float32 logits; bin edges are b / B computed in f
         numpy.array_split (the first N mod B runs one longer); the same |conf - acc| sum.
     classwise ECE: mean over classes k of the binned gap of p_k against 1[y = k].
 Edge rules: "right" = (lo, hi] (Guo et al. 2017 / gpleiss), first bin also takes 0;
-            "left"  = [lo, hi) with the top bin closed (the reference fork's calc_ece, SPEC 8.4).
+            "left"  = [lo, hi) with the top bin closed (the reference fork's calc_ece,
+            docs/ALGORITHMS.md §11.2).
 Cross-checks: the right rule against gpleiss's _ECELoss loop; the left rule against netcal's
 ECE (netcal bins with numpy histograms, which are left-closed), when netcal imports and K > 2
 (for K = 2 netcal measures p(class 1) against y, not the top-label confidence).
@@ -18,8 +19,8 @@ Temperature scaling (Guo et al. 2017, eq. for softmax(z / T)):
     converged: T* = argmin_T mean CE(z / T, y), by scipy Brent on log T, polished by brentq
                on the analytic derivative dNLL/dlogT = mean(a_y - E_p[a]), a = z / T.
     parity:    a float64 numpy transcription of torch.optim.LBFGS(lr=0.01, max_iter=50,
-               line_search_fn=None).step(closure) on the scalar T from T0 = 1.5 (SPEC 8.2);
-               checked against torch itself in float64 when torch imports.
+               line_search_fn=None).step(closure) on the scalar T from T0 = 1.5
+               (docs/ALGORITHMS.md §9.3); checked against torch itself in float64 when torch imports.
 
 Run: python3 Scripts/reference/calibration_reference.py > Tests/CalibrationTests/Fixtures/calibration.json
 """

@@ -1,6 +1,6 @@
 """Reference numbers for Tests/DatasetsTests/ZCAWhiteningTests: ZCA whitening as kornia's
-ZCAWhitening(eps=0.1, compute_inv=True) computes it (kornia/enhance/zca.py, SPEC section 3),
-in float64 numpy on float32 inputs.
+ZCAWhitening(eps=0.1, compute_inv=True) computes it (kornia/enhance/zca.py,
+docs/ALGORITHMS.md §13.2), in float64 numpy on float32 inputs.
 
     X: N x D (flattened NCHW per sample);  mu = mean over samples (1 x D);  Xc = X - mu
     Cov = Xc^T Xc / (N - 1)                                   (unbiased)

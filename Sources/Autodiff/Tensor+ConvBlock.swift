@@ -3,7 +3,7 @@ import TensorCore
 extension Tensor {
   /// ConvNet's first block on a constant input, fused:
   /// pool(relu(instanceNorm(conv2d(x, w, b))·γ + β)), x [N, C, H, W] not requiring a
-  /// gradient, w [O, C, KH, KW], b, γ, β [O] (SPEC §1). Equal to `conv2d` followed by
+  /// gradient, w [O, C, KH, KW], b, γ, β [O] (docs/ALGORITHMS.md §1). Equal to `conv2d` followed by
   /// `instanceNormReLUPool`, without the convolution's output ever in memory: forward and
   /// first-order backward run one image at a time in cache (see `ConvNormReLUPoolKernel`).
   ///

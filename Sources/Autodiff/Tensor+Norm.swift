@@ -2,7 +2,8 @@ import TensorCore
 
 extension Tensor {
   /// Instance standardisation of x [N, C, H, W]: x̂ = (x − μ)·s, s = 1/√(σ² + ε), with μ and
-  /// the biased σ² over each H×W plane (GroupNorm with one group per channel, SPEC §1).
+  /// the biased σ² over each H×W plane (GroupNorm with one group per channel,
+  /// docs/ALGORITHMS.md §1.1).
   ///
   /// One fused kernel computes the forward pass. The adjoint
   /// ∂x = s ⊙ (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)) is written in Tensor ops over x̂ and s, and s is
@@ -45,7 +46,7 @@ extension Tensor {
   }
 
   /// ConvNet's block after the convolution, fused: pool(relu(instanceNorm(x)·γ + β)) for
-  /// x [N, C, H, W] and γ, β [C], with 2×2 average pooling when `pool` (SPEC §1).
+  /// x [N, C, H, W] and γ, β [C], with 2×2 average pooling when `pool` (docs/ALGORITHMS.md §1.1).
   ///
   /// Forward and first-order backward are one kernel pass each (see `NormReLUPoolKernel`).
   /// When the backward itself is recorded (second order), its three outputs are graph nodes

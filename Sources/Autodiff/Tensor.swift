@@ -5,7 +5,8 @@ import TensorCore
 ///
 /// Backward rules are written in differentiable `Tensor` ops, so the gradients returned by
 /// `gradients(of:wrt:createGraph: true)` are themselves graph nodes and can be
-/// differentiated again (DC's gradient matching, MTT's unrolled student; SPEC §5, §7).
+/// differentiated again (DC's gradient matching, MTT's unrolled student;
+/// docs/ALGORITHMS.md §5, §7).
 public final class Tensor {
   /// Maps the upstream gradient (shape of `value`) and this node to one gradient per parent
   /// (nil where a parent needs none).

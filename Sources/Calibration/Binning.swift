@@ -8,7 +8,8 @@ public enum BinEdgeRule: String, Sendable, CaseIterable {
   /// also takes a score of exactly 0 (gpleiss would drop it; only classwise scores reach 0).
   case rightClosed
   /// [lo, hi) with the top bin closed, [1 − 1/B, 1]: the reference fork's `calc_ece`
-  /// (`floor(conf·100 // 10)` clipped to 9, SPEC §8.4) and netcal's histogram binning.
+  /// (`floor(conf·100 // 10)` clipped to 9, docs/ALGORITHMS.md §11.2) and netcal's histogram
+  /// binning.
   case leftClosed
 }
 
@@ -28,7 +29,8 @@ public struct BinningOptions: Sendable, Equatable {
   /// 15 bins (lo, hi]: Guo et al. (2017), gpleiss's `_ECELoss` default.
   public static let guo = BinningOptions(binCount: 15, edgeRule: .rightClosed)
 
-  /// 10 bins [lo, hi) with the top bin closed: the numbers the paper's code reports (SPEC §8.4).
+  /// 10 bins [lo, hi) with the top bin closed: the numbers the paper's code reports
+  /// (docs/ALGORITHMS.md §11.2).
   public static let referenceCode = BinningOptions(binCount: 10, edgeRule: .leftClosed)
 
   /// Throws `CalibrationError.invalidOption` unless B is in 1...10 000.

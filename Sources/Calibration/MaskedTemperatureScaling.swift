@@ -7,7 +7,8 @@ public struct MaskedTemperatureScalingOptions: Sendable, Equatable {
   /// Mask ratio r ∈ [0, 1): each input element is zeroed with probability r (0 = plain TS).
   public var maskRatio: Double
   /// Validation fraction v ∈ (0, 1]: per class, n_c − ⌊(1 − v)·n_c⌋ examples (at least one),
-  /// the reference's per-class split (SPEC §8.1: ipc 10 and v = 0.1 give 1, ipc 1 gives 1).
+  /// the reference's per-class split (docs/ALGORITHMS.md §10.1: ipc 10 and v = 0.1 give 1, ipc 1
+  /// gives 1).
   public var validationFraction: Double
   /// Seed of the subset draw and of the masks.
   public var seed: UInt64
@@ -64,7 +65,7 @@ public struct MaskedTemperatureFit: Sendable, Equatable {
 /// Masked Temperature Scaling (MTS, paper §4.1, eq. 4): temperature scaling whose validation
 /// inputs are zero-masked, x̃ = x ⊙ M with Mᵢ ~ Bernoulli(1 − r) independently per element
 /// (pixel and channel) of the stored, normalised (or ZCA-whitened) images, no 1/(1 − r)
-/// rescaling, one fresh mask per image drawn once per fit (SPEC §8.2). T minimises
+/// rescaling, one fresh mask per image drawn once per fit (docs/ALGORITHMS.md §10.1). T minimises
 /// NLL(softmax(model(x̃) / T), y) on those cached logits; predictions then use the clean input:
 /// softmax(model(x) / T). The weights never change, so neither does accuracy.
 ///

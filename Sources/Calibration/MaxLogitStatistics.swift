@@ -5,7 +5,7 @@ import TensorCore
 /// Options of a max-logit analysis.
 public struct MaxLogitOptions: Sendable, Equatable {
   /// Zero-mask ratio r ∈ [0, 1) applied to the inputs first (0 = clean inputs), as
-  /// max_logit.py does with r = 0.3 (SPEC §8.3).
+  /// max_logit.py does with r = 0.3 (docs/ALGORITHMS.md §12).
   public var maskRatio: Double
   /// Seed of the mask.
   public var seed: UInt64

@@ -7,8 +7,8 @@ public enum RatioSelectionSet: Sendable {
   /// Held-out real images: a few per class from the source training set, disjoint from the
   /// synthetic set and from the test set (see `RatioSweep.heldOutValidation`). The honest choice.
   case validation(images: NDArray, labels: [Int])
-  /// The test set, as the reference code does (SPEC §8.3). The test metrics of the chosen r are
-  /// then optimistically biased; the result carries `RatioSweep.testSetWarning`.
+  /// The test set, as the reference code does (docs/ALGORITHMS.md §10.2). The test metrics of the
+  /// chosen r are then optimistically biased; the result carries `RatioSweep.testSetWarning`.
   case testSet(images: NDArray, labels: [Int])
 }
 
@@ -77,14 +77,15 @@ public struct RatioSweepResult: Sendable, Equatable {
   }
 }
 
-/// Chooses the MTS mask ratio (paper §6, Fig. 8; SPEC §8.3): fit MTS at each r and keep the r
-/// whose calibrated model has the lowest ECE on the selection set. All fits share the seed, so
-/// they use the same validation subset and nested masks; the chosen row's fit is returned as
-/// it is (the reference re-fits r* with a new mask draw; this does not).
+/// Chooses the MTS mask ratio (paper §6, Fig. 8; docs/ALGORITHMS.md §10.2): fit MTS at each r and
+/// keep the r whose calibrated model has the lowest ECE on the selection set. All fits share the
+/// seed, so they use the same validation subset and nested masks; the chosen row's fit is returned
+/// as it is (the reference re-fits r* with a new mask draw; this does not).
 public enum RatioSweep {
   /// Attached to results selected on the test set.
   public static let testSetWarning =
-    "the mask ratio was chosen on the test set (as the reference code does, SPEC §8.3); "
+    "the mask ratio was chosen on the test set (as the reference code does, "
+    + "docs/ALGORITHMS.md §10.2); "
     + "test metrics at this ratio are optimistically biased — select on held-out real "
     + "validation images instead"
 

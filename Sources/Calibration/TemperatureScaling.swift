@@ -7,9 +7,10 @@ public enum TemperatureFitMethod: String, Sendable, CaseIterable {
   /// Newton step leaves the current bracket or shrinks too slowly).
   case converged
   /// Reproduce the reference loop exactly: T₀ = 1.5 and one `torch.optim.LBFGS(lr=0.01,
-  /// max_iter=50)` `.step(closure)` without line search (gpleiss/temperature_scaling, SPEC §8.2).
-  /// That loop moves T only about 1 % of a secant step per iteration and typically stops
-  /// around halfway from 1.5 to the optimum; the paper's TS and MTS numbers come from it.
+  /// max_iter=50)` `.step(closure)` without line search (gpleiss/temperature_scaling,
+  /// docs/ALGORITHMS.md §9.3). That loop moves T only about 1 % of a secant step per iteration and
+  /// typically stops around halfway from 1.5 to the optimum; the paper's TS and MTS numbers come
+  /// from it.
   case parity
 }
 

@@ -11,8 +11,8 @@ public enum CIFAR10 {
   /// `directory` may be the unpacked `cifar-10-batches-bin` folder or its parent.
   /// - Parameters:
   ///   - directory: Folder holding the batch files.
-  ///   - normalization: Per-channel constants; the default is SPEC §3's CIFAR-10 mean/std,
-  ///     and `.identity(channels: 3)` keeps values in [0, 1] (for ZCA).
+  ///   - normalization: Per-channel constants; the default is the CIFAR-10 mean/std
+  ///     (docs/ALGORITHMS.md §13.1), and `.identity(channels: 3)` keeps values in [0, 1] (for ZCA).
   /// - Returns: Images [N, 3, 32, 32]: 50,000 train and 10,000 test for the real release.
   /// - Throws: `DatasetError.fileNotFound` or any reader error.
   public static func load(

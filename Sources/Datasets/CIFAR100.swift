@@ -24,7 +24,7 @@ public enum CIFAR100 {
   /// - Parameters:
   ///   - directory: Folder holding the batch files.
   ///   - normalization: Per-channel constants. The default follows MTT, which reuses the
-  ///     CIFAR-10 mean/std; `.cifar100DC` gives DatasetCondensation's (SPEC §3).
+  ///     CIFAR-10 mean/std; `.cifar100DC` gives DatasetCondensation's (docs/ALGORITHMS.md §13.1).
   /// - Returns: Images [N, 3, 32, 32]: 50,000 train and 10,000 test for the real release.
   /// - Throws: `DatasetError.fileNotFound` or any reader error.
   public static func load(

@@ -38,7 +38,7 @@ extension Dataset {
   }
 
   /// Splits in dataset order: the first `Int(fraction · count)` examples, then the rest
-  /// (the paper's 90/10 real-data split, SPEC §8.1).
+  /// (the paper's 90/10 real-data split, docs/ALGORITHMS.md §13.3).
   /// - Throws: `DatasetError.invalidArgument` unless `0 ≤ fraction ≤ 1`.
   public func split(fraction: Double) throws -> (first: Dataset, second: Dataset) {
     try checkFraction(fraction, op: "split")
@@ -48,7 +48,7 @@ extension Dataset {
 
   /// Splits every class separately: each class's examples are shuffled by `rng`, the first
   /// `Int(fraction · n_c)` go to `first` and the rest to `second`; both are grouped by class
-  /// (the per-class distilled-set split of SPEC §8.1: ipc 10 at 0.9 gives 9 and 1).
+  /// (the per-class distilled-set split of docs/ALGORITHMS.md §13.3: ipc 10 at 0.9 gives 9 and 1).
   /// - Throws: `DatasetError.invalidArgument` unless `0 ≤ fraction ≤ 1`.
   public func splitPerClass(
     fraction: Double, rng: inout RandomStream

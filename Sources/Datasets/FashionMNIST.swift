@@ -11,7 +11,7 @@ public enum FashionMNIST {
   ]
 
   /// Loads both splits, images [N, 1, 28, 28] normalised with mean 0.2861, std 0.3530
-  /// (SPEC §3).
+  /// (docs/ALGORITHMS.md §13.1).
   ///
   /// Looks for `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`
   /// and `t10k-labels-idx1-ubyte` in `directory`, each with `.gz` (preferred) or without.

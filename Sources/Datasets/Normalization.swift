@@ -36,23 +36,24 @@ public struct Normalization: Sendable, Equatable {
   /// Number of channels.
   public var channels: Int { mean.count }
 
-  /// Mean 0 and std 1 on every channel: images stay in [0, 1] (as for ZCA inputs, SPEC §3).
+  /// Mean 0 and std 1 on every channel: images stay in [0, 1] (as for ZCA inputs,
+  /// docs/ALGORITHMS.md §13.1).
   public static func identity(channels: Int) -> Normalization {
     Normalization(
       unchecked: [Float](repeating: 0, count: max(channels, 1)),
       [Float](repeating: 1, count: max(channels, 1)))
   }
 
-  /// Fashion-MNIST, as in DatasetCondensation: mean 0.2861, std 0.3530 (SPEC §3).
+  /// Fashion-MNIST, as in DatasetCondensation: mean 0.2861, std 0.3530 (docs/ALGORITHMS.md §13.1).
   public static let fashionMNIST = Normalization(unchecked: [0.2861], [0.3530])
 
   /// CIFAR-10 (DC and MTT): mean (0.4914, 0.4822, 0.4465), std (0.2023, 0.1994, 0.2010).
-  /// MTT uses these for CIFAR-100 too (SPEC §3).
+  /// MTT uses these for CIFAR-100 too (docs/ALGORITHMS.md §13.1).
   public static let cifar10 = Normalization(
     unchecked: [0.4914, 0.4822, 0.4465], [0.2023, 0.1994, 0.2010])
 
   /// CIFAR-100 as DatasetCondensation normalises it: mean (0.5071, 0.4866, 0.4409),
-  /// std (0.2673, 0.2564, 0.2762) (SPEC §3).
+  /// std (0.2673, 0.2564, 0.2762) (docs/ALGORITHMS.md §13.1).
   public static let cifar100DC = Normalization(
     unchecked: [0.5071, 0.4866, 0.4409], [0.2673, 0.2564, 0.2762])
 

@@ -1,7 +1,7 @@
 import TensorCore
 
 /// ZCA whitening of flattened images, as kornia's `ZCAWhitening(eps, compute_inv=True)` that
-/// MTT applies to CIFAR (SPEC §3).
+/// MTT applies to CIFAR (docs/ALGORITHMS.md §13.2).
 ///
 /// Fitting flattens N samples to X [N, D] (D = C·H·W for NCHW images) and computes
 ///

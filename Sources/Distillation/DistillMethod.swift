@@ -1,12 +1,13 @@
-/// The distillation backbones (SPEC §5–§7).
+/// The distillation backbones (docs/ALGORITHMS.md §5–§7).
 public enum DistillMethod: String, Sendable, CaseIterable {
-  /// Dataset Condensation: layer-wise gradient matching (Zhao et al., 2021; SPEC §5).
+  /// Dataset Condensation: layer-wise gradient matching (Zhao et al., 2021; docs/ALGORITHMS.md §5).
   case dc
-  /// DC with siamese differentiable augmentation (Zhao & Bilen, 2021; SPEC §5).
+  /// DC with siamese differentiable augmentation (Zhao & Bilen, 2021; docs/ALGORITHMS.md §5).
   case dsa
-  /// Distribution matching of class-mean embeddings (Zhao & Bilen, 2023; SPEC §6).
+  /// Distribution matching of class-mean embeddings (Zhao & Bilen, 2023; docs/ALGORITHMS.md §6).
   case dm
-  /// Matching training trajectories through unrolled student steps (Cazenavette et al., 2022; SPEC §7).
+  /// Matching training trajectories through unrolled student steps (Cazenavette et al., 2022;
+  /// docs/ALGORITHMS.md §7).
   case mtt
 
   /// One line for help text.

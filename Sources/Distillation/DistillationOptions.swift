@@ -1,6 +1,7 @@
 import NN
 
-/// Everything that defines a distillation run besides the source data (SPEC §5–§7 defaults).
+/// Everything that defines a distillation run besides the source data (docs/ALGORITHMS.md §5–§7
+/// defaults).
 ///
 /// `settings` writes the options as "key=value" lines saved with every synthetic set and
 /// checkpoint; `init(settings:)` reads them back, which is how `resume` continues a run.
@@ -23,7 +24,8 @@ public struct DistillationOptions: Sendable, Equatable {
   /// The network the matching runs in (ConvNet-3, width may be reduced for CPU time).
   public var network: ConvNetConfig
 
-  /// DC/DSA: outer and inner loop counts per iteration (from ipc via SPEC §5's get_loops).
+  /// DC/DSA: outer and inner loop counts per iteration (from ipc by DC's get_loops,
+  /// docs/ALGORITHMS.md §5.3).
   public var outerLoop: Int
   public var innerLoop: Int
   /// DC/DSA: plain SGD step size of the inner network updates, and their batch.
@@ -84,8 +86,9 @@ public struct DistillationOptions: Sendable, Equatable {
     }
   }
 
-  /// DC's get_loops (SPEC §5): ipc 1 → (1, 1), 10 → (10, 50), 20 → (20, 25), 30 → (30, 20),
-  /// 40 → (40, 15), 50 → (50, 10); other ipc (which the reference rejects) → (ipc, 10) [INFER].
+  /// DC's get_loops (docs/ALGORITHMS.md §5.3): ipc 1 → (1, 1), 10 → (10, 50), 20 → (20, 25),
+  /// 30 → (30, 20), 40 → (40, 15), 50 → (50, 10); other ipc (which the reference rejects) →
+  /// (ipc, 10), ddcal's choice.
   public static func loops(imagesPerClass ipc: Int) -> (outer: Int, inner: Int) {
     switch ipc {
     case 1: return (1, 1)

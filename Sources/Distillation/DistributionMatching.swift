@@ -2,8 +2,8 @@ import Autodiff
 import NN
 import TensorCore
 
-/// DM (SPEC §6): in a fresh random network, match each class's mean embedding of real and
-/// synthetic images under one shared augmentation:
+/// DM (docs/ALGORITHMS.md §6): in a fresh random network, match each class's mean embedding of real
+/// and synthetic images under one shared augmentation:
 ///
 ///     L = Σ_c ‖ mean_i φ(A(x_real,i)) − mean_j φ(A(M ⊙ s_c,j)) ‖²,
 ///

@@ -3,8 +3,8 @@ import Foundation
 import NN
 import TensorCore
 
-/// MTT's expert trajectories (SPEC §7): for each expert, its flattened parameters at
-/// initialisation and after every epoch, [epochs + 1, P].
+/// MTT's expert trajectories (docs/ALGORITHMS.md §7.1): for each expert, its flattened parameters
+/// at initialisation and after every epoch, [epochs + 1, P].
 ///
 /// On disk, a directory of `expert_<i>.npz` files, one per expert (members `trajectory`
 /// float32 [E + 1, P] and `ddcal.config` int64 [channels, height, width, classes, depth,

@@ -6,9 +6,9 @@ import Optim
 import TensorCore
 import Training
 
-/// How MTT's experts are trained (SPEC §7 buffer.py): plain SGD, lr 0.01, momentum 0, weight
-/// decay 0, no decay, batch 256, per-sample DSA augmentation; a snapshot at initialisation
-/// and after every epoch.
+/// How MTT's experts are trained (MTT's buffer.py, docs/ALGORITHMS.md §7.1): plain SGD, lr 0.01,
+/// momentum 0, weight decay 0, no decay, batch 256, per-sample DSA augmentation; a snapshot at
+/// initialisation and after every epoch.
 public struct ExpertOptions: Sendable, Equatable {
   public var count: Int
   public var epochs: Int

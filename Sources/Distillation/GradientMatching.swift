@@ -3,10 +3,10 @@ import NN
 import Optim
 import TensorCore
 
-/// DC and DSA (SPEC §5). One iteration samples a fresh network and alternates `outerLoop`
-/// times: for every class, the layer-wise distance between the parameter gradient of the real
-/// batch and of the (masked, augmented) synthetic images, whose gradient with respect to the
-/// images needs a double backward; one pixel step; then `innerLoop` epochs of plain SGD of the
+/// DC and DSA (docs/ALGORITHMS.md §5.2). One iteration samples a fresh network and alternates
+/// `outerLoop` times: for every class, the layer-wise distance between the parameter gradient of
+/// the real batch and of the (masked, augmented) synthetic images, whose gradient with respect to
+/// the images needs a double backward; one pixel step; then `innerLoop` epochs of plain SGD of the
 /// network on the current synthetic set (per-sample DSA for DSA).
 enum GradientMatching {
   static func iterate(

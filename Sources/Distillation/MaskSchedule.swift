@@ -4,10 +4,10 @@ import TensorCore
 /// Masked Distillation Training (paper §4.2, §5.3): the drop ratio applied to the synthetic batch
 /// before it enters a backbone's criterion.
 ///
-/// No public code exists for MDT; this is our reconstruction (SPEC §8.6): each element of the
-/// synthetic input is zeroed independently with probability r, with no rescaling, so gradients
-/// reach the images only through the kept elements (∂x̃/∂S = M). The mask form is the one the
-/// authors' MTS code uses.
+/// No public code exists for MDT; this is our reconstruction (docs/ALGORITHMS.md §8): each element
+/// of the synthetic input is zeroed independently with probability r, with no rescaling, so
+/// gradients reach the images only through the kept elements (∂x̃/∂S = M). The mask form is the one
+/// the authors' MTS code uses.
 public enum MaskSchedule: Sendable, Equatable, CustomStringConvertible {
   /// No masking (the plain backbone).
   case none

@@ -15,7 +15,8 @@ struct MatchingContext {
     self.options = options
     self.source = source
     classRows = (0..<source.classCount).map { source.indices(ofClass: $0) }
-    // MTT's code samples with align_corners=True, DC/DSA/DM's with the PyTorch default (SPEC §4).
+    // MTT's code samples with align_corners=True, DC/DSA/DM's with the PyTorch default
+    // (docs/ALGORITHMS.md §4.2).
     augment = try DiffAugment(
       strategy: options.augmentation, parameters: options.method == .mtt ? .mtt : .dc)
   }

@@ -1,6 +1,6 @@
 import Autodiff
 
-/// DC's layer-wise gradient distance, 'ours' (distance_wb, SPEC §5):
+/// DC's layer-wise gradient distance, 'ours' (distance_wb, docs/ALGORITHMS.md §5.1):
 ///
 ///     d(g_s, g_r) = Σ_tensors Σ_rows (1 − ⟨g_r,row, g_s,row⟩ / (‖g_r,row‖ ‖g_s,row‖ + 1e-6)),
 ///

@@ -4,9 +4,9 @@ import NN
 import TensorCore
 import Training
 
-/// The evaluation protocol of SPEC §2: train `models` fresh ConvNets on a (synthetic or real)
-/// training set with SGD (momentum 0.9, weight decay 5e-4, batch 256, lr ×0.1 at half time,
-/// per-sample DSA augmentation unless "none") and test each on the real test set.
+/// The evaluation protocol of docs/ALGORITHMS.md §3: train `models` fresh ConvNets on a (synthetic
+/// or real) training set with SGD (momentum 0.9, weight decay 5e-4, batch 256, lr ×0.1 at half
+/// time, per-sample DSA augmentation unless "none") and test each on the real test set.
 public struct SyntheticEvaluation: Sendable {
   public var models: Int
   public var epochs: Int

@@ -3,9 +3,9 @@ import NN
 import Optim
 import TensorCore
 
-/// MTT (SPEC §7). From θ_start, an expert's snapshot at a random epoch t₀ < T⁺, take N student
-/// steps θ ← θ − α ∇θ CE(f(A(M ⊙ S_b); θ), y_b) on synthetic mini-batches and match the
-/// expert's snapshot M epochs later:
+/// MTT (docs/ALGORITHMS.md §7.2). From θ_start, an expert's snapshot at a random epoch t₀ < T⁺,
+/// take N student steps θ ← θ − α ∇θ CE(f(A(M ⊙ S_b); θ), y_b) on synthetic mini-batches and match
+/// the expert's snapshot M epochs later:
 ///
 ///     L = ‖θ_N − θ_target‖² / ‖θ_start − θ_target‖².
 ///

@@ -11,7 +11,7 @@ public enum PoolKind: String, Sendable, CaseIterable {
   case avg, max, none
 }
 
-/// The architecture of the dataset-distillation ConvNet (SPEC §1).
+/// The architecture of the dataset-distillation ConvNet (docs/ALGORITHMS.md §1).
 public struct ConvNetConfig: Sendable, Equatable {
   public var channels: Int
   public var height: Int
@@ -73,7 +73,7 @@ public struct ConvNetConfig: Sendable, Equatable {
   }
 }
 
-/// ConvNet-D: D × [conv 3×3 → norm → ReLU → pool] → linear (SPEC §1).
+/// ConvNet-D: D × [conv 3×3 → norm → ReLU → pool] → linear (docs/ALGORITHMS.md §1.1).
 ///
 /// Parameters live in `parameters` in the reference order; `forward(_:with:)` runs on any
 /// parameter set of the same layout (the functional form MTT and DC need).

@@ -9,8 +9,8 @@ public enum Layers {
     return bias.map { y + $0 } ?? y
   }
 
-  /// Instance normalisation (GroupNorm with one group per channel, SPEC §1): per sample and
-  /// channel, x̂ = (x − μ) / √(σ² + ε) over H×W with the biased variance, then γ x̂ + β.
+  /// Instance normalisation (GroupNorm with one group per channel, docs/ALGORITHMS.md §1.1): per
+  /// sample and channel, x̂ = (x − μ) / √(σ² + ε) over H×W with the biased variance, then γ x̂ + β.
   /// x [N, C, H, W], gamma and beta [C].
   public static func instanceNorm(_ x: Tensor, gamma: Tensor?, beta: Tensor?, eps: Float = 1e-5)
     -> Tensor

@@ -5,7 +5,8 @@ import TensorCore
 /// on. Models never hide parameters: MTT's unrolled student and DC's gradient matching call
 /// the same forward with a different `ParameterSet`.
 public struct ParameterSet {
-  /// Dotted parameter paths, in the reference order (SPEC §1: conv.w, conv.b, norm.γ, norm.β, …).
+  /// Dotted parameter paths, in the reference order (docs/ALGORITHMS.md §1.3: conv.w, conv.b,
+  /// norm.γ, norm.β, …).
   public private(set) var names: [String]
   /// The parameters, aligned with `names`.
   public var tensors: [Tensor]

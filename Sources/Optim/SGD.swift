@@ -16,8 +16,8 @@ public struct SGD: Sendable {
   }
 
   /// The pure step on graph tensors: returns the new parameter and velocity without mutating
-  /// anything, so it can sit inside a differentiable loop (MTT's student updates, SPEC §7).
-  /// `learningRate` may itself be a tensor (MTT learns it).
+  /// anything, so it can sit inside a differentiable loop (MTT's student updates,
+  /// docs/ALGORITHMS.md §7.3). `learningRate` may itself be a tensor (MTT learns it).
   public func step(
     _ parameter: Tensor, gradient: Tensor, velocity: Tensor?, learningRate lr: Tensor? = nil
   ) -> (parameter: Tensor, velocity: Tensor?) {

@@ -2,9 +2,9 @@
 public enum Schedule: Sendable, Equatable {
   /// A constant rate.
   case constant
-  /// The reference evaluation schedule (SPEC §2): epochs 0…E/2+1 (0-based) run at the base
-  /// rate, later ones at base·`factor`, and momentum is reset at the switch. (The reference
-  /// loop runs E+1 epochs, 0…E; ours runs exactly the E requested.)
+  /// The reference evaluation schedule (docs/ALGORITHMS.md §2.1): epochs 0…E/2+1 (0-based) run at
+  /// the base rate, later ones at base·`factor`, and momentum is reset at the switch. (The
+  /// reference loop runs E+1 epochs, 0…E; ours runs exactly the E requested.)
   case stepAtHalf(factor: Float)
 
   /// The rate for `epoch` (0-based) of `epochs`, from `base`.

@@ -3,7 +3,7 @@ import NN
 import TensorCore
 
 /// Gradients through N unrolled SGD steps θₜ₊₁ = θₜ − η ∇θ ℓₜ(θₜ, x), in memory that does
-/// not grow with N (MTT's student, SPEC §7).
+/// not grow with N (MTT's student, docs/ALGORITHMS.md §7.3).
 ///
 /// The forward pass keeps only the parameter values θ₀…θ_N. The reverse pass revisits the
 /// steps from last to first, rebuilding one step's graph at a time: with λ = ∂L/∂θₜ₊₁ and

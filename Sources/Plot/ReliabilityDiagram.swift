@@ -1,6 +1,8 @@
 /// One confidence bin of a reliability diagram (Guo et al., 2017).
 public struct ConfidenceBin: Sendable, Equatable {
-  /// The bin's confidence interval [lower, upper).
+  /// Lower edge of the bin's confidence interval. Which edge is closed is the binning's rule:
+  /// (lower, upper] under the default right-closed rule (docs/ALGORITHMS.md §11.2), which
+  /// `plot reliability` uses, and [lower, upper) under the left-closed one.
   public var lower: Double
   /// Upper edge of the interval.
   public var upper: Double

@@ -123,7 +123,7 @@ func makeArray(count: Int, _ fill: (UnsafeMutableBufferPointer<Float>) -> Void) 
 
 /// A Float array of `count` elements left uninitialised, for buffers every element of which
 /// is written before it is read (the partial sums of a GEMM whose first product has β = 0):
-/// zeroing them first was a memset of several MB per convolution backward.
+/// zeroing them first would cost a memset of several MB per convolution backward.
 func uninitializedArray(count: Int) -> [Float] {
   _ = Allocator.configured
   return [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
@@ -137,8 +137,8 @@ enum Allocator {
   @usableFromInline static let configured: Bool = {
     // glibc's <malloc.h> constants: M_TRIM_THRESHOLD −1, M_MMAP_MAX −4, M_ARENA_MAX −8.
     // No mmap at all (the mmap threshold cannot exceed 32 MiB, smaller than one activation
-    // batch), and never trim the heap: with a 1 GiB threshold a training step's ≈ 1.3 GiB of
-    // freed activations was handed back and faulted in again on the next step.
+    // batch), and never trim the heap: a training step frees ≈ 1.3 GiB of activations, which
+    // trimming would hand back to the kernel only to fault them in again on the next step.
     _ = glibcMallopt(-4, 0)
     _ = glibcMallopt(-1, -1)
     _ = glibcMallopt(-8, 2)

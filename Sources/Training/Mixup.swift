@@ -1,6 +1,7 @@
 import TensorCore
 
-/// Mixup (Zhang et al., 2018) as the calibration paper's baseline uses it (SPEC §8.5).
+/// Mixup (Zhang et al., 2018) as the calibration paper's baseline uses it
+/// (docs/ALGORITHMS.md §2.3).
 public enum Mixup {
   /// x̃ = λ·x + (1 − λ)·x[perm] with λ ~ Beta(α, α) and a random permutation of the batch.
   /// - Returns: the blended batch [N, …], λ, and the permutation (labels mix the same way).

@@ -33,12 +33,12 @@ public struct TrainingOptions: Sendable {
   public var schedule: Schedule
   public var objective: Objective
   /// Mixup α (Zhang et al., 2018): λ ~ Beta(α, α) per batch, applied before augmentation
-  /// (SPEC §8.5). nil disables mixup.
+  /// (docs/ALGORITHMS.md §2.3). nil disables mixup.
   public var mixupAlpha: Float?
   /// Seed of the shuffling, mixup and augmentation streams.
   public var seed: UInt64
 
-  /// Defaults of the reference evaluation protocol (SPEC §2): SGD, momentum 0.9,
+  /// Defaults of the reference evaluation protocol (docs/ALGORITHMS.md §2.1): SGD, momentum 0.9,
   /// weight decay 5e-4, batch 256, lr 0.01 decayed ×0.1 at half time.
   public init(
     epochs: Int, batchSize: Int = 256, learningRate: Float = 0.01, momentum: Float = 0.9,

@@ -1,4 +1,4 @@
-// ddcal-bench: the figures of `make bench`, measured in one run (README "Performance").
+// ddcal-bench: the figures of `make bench`, measured in one run (docs/PERFORMANCE.md).
 import Autodiff
 import Foundation
 import NN

@@ -3,8 +3,8 @@ import TensorCore
 import TestSupport
 import Testing
 
-/// Second-order checks for every op used in distillation (STYLE B9): the double-backward
-/// Hessian-vector product against central differences of the analytic gradient.
+/// Second-order checks for every op used in distillation (docs/ARCHITECTURE.md §6): the
+/// double-backward Hessian-vector product against central differences of the analytic gradient.
 @Suite struct HessianVectorTests {
   /// Σ c ⊙ tanh(y) for a fixed random c: a smooth, non-quadratic scalar head.
   static func tanhHead(_ y: Tensor, seed: UInt64) -> Tensor {

@@ -5,8 +5,8 @@ import TensorCore
 import TestSupport
 import Testing
 
-/// DSA augmentation (SPEC §4): parsing, drawing, each op's forward on hand-checkable inputs,
-/// and first- and second-order gradients through every op.
+/// DSA augmentation (docs/ALGORITHMS.md §4): parsing, drawing, each op's forward on hand-checkable
+/// inputs, and first- and second-order gradients through every op.
 @Suite struct DiffAugmentTests {
   /// x[flat] = flat + 1: distinct, nonzero values.
   static func ramp(_ shape: [Int]) -> NDArray {

@@ -1,5 +1,5 @@
 /// One drawn DSA transform: the op chosen for the call and its random parameters, resolved to
-/// the values `DiffAugment.apply` uses (SPEC §4).
+/// the values `DiffAugment.apply` uses (docs/ALGORITHMS.md §4.2).
 ///
 /// Every parameter array holds one entry per sample (`batch` entries), or a single entry when
 /// the draw is `shared` (Siamese): then every sample of every batch it is applied to gets that

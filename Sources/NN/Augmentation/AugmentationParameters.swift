@@ -1,5 +1,5 @@
 /// One differentiable Siamese augmentation (DSA) family; a strategy string joins their raw
-/// values with "_" (SPEC §4).
+/// values with "_" (docs/ALGORITHMS.md §4.1).
 public enum AugmentationOp: String, CaseIterable, Sendable {
   /// Brightness, saturation and contrast jitter, in that order.
   case color
@@ -15,7 +15,8 @@ public enum AugmentationOp: String, CaseIterable, Sendable {
   case rotate
 }
 
-/// The strengths of the DSA transforms; the defaults are DC/DSA's `ParamDiffAug` (SPEC §4).
+/// The strengths of the DSA transforms; the defaults are DC/DSA's `ParamDiffAug`
+/// (docs/ALGORITHMS.md §4.2).
 public struct AugmentationParameters: Sendable, Equatable {
   /// Probability that `flip` mirrors a sample.
   public var probabilityFlip: Float

@@ -4,7 +4,7 @@ import TensorCore
 
 /// Differentiable Siamese augmentation (DSA; Zhao & Bilen, 2021) in mode 'S': each call picks
 /// one op of the strategy uniformly at random and applies it with random per-sample
-/// parameters (SPEC §4).
+/// parameters (docs/ALGORITHMS.md §4).
 ///
 /// Every transform is built from differentiable `Tensor` ops (a gather, a mask product,
 /// broadcast arithmetic, bilinear `gridSample` at a constant grid) whose backward rules are

@@ -8,8 +8,8 @@ extension DataCommands {
       name: "zca", family: .data,
       summary: "ZCA-whitens data (MTT's CIFAR preprocessing), fitted on the training images.",
       discussion: """
-        SPEC §3 (kornia's ZCAWhitening as MTT uses it): the images are first taken back to
-        [0, 1] pixels (MTT's --zca skips mean/std normalisation), flattened per sample;
+        docs/ALGORITHMS.md §13.2 (kornia's ZCAWhitening as MTT uses it): the images are first taken
+        back to [0, 1] pixels (MTT's --zca skips mean/std normalisation), flattened per sample;
         Cov = XcᵀXc/(N − 1), T = U diag(1/√(λ + eps)) Uᵀ; x ↦ (x − μ)·T. Given a data value,
         the transform is fitted on its training split and applied to both splits; given a
         dataset, fitted on and applied to it. For 3×32×32 (D = 3072) this is one 3072² eigen

@@ -13,8 +13,8 @@ public enum DataCommands: CommandProvider {
       discussion: """
         fashion-mnist reads Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist,
         or path=); cifar10 and cifar100 read the binary batches under path=. Images are
-        normalised with the reference constants (SPEC §3). A .npz written by `save` comes back
-        as what was saved (model or dataset).
+        normalised with the reference constants (docs/ALGORITHMS.md §13.1). A .npz written by `save`
+        comes back as what was saved (model or dataset).
 
         Any .npz holding `images` (float [N, C, H, W]) and `labels` (integers [N]) loads as a
         dataset named after the file, the images as stored: np.savez("d.npz", images=x,

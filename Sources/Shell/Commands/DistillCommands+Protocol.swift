@@ -12,8 +12,8 @@ extension DistillCommands {
       name: "experts", family: .distill,
       summary: "Trains MTT's expert trajectories (or loads the finished ones) into a directory.",
       discussion: """
-        SPEC §7: plain SGD (lr 0.01, no momentum, no weight decay, no decay), batch 256,
-        per-sample DSA augmentation; a parameter snapshot at initialisation and after every
+        docs/ALGORITHMS.md §7.1: plain SGD (lr 0.01, no momentum, no weight decay, no decay), batch
+        256, per-sample DSA augmentation; a parameter snapshot at initialisation and after every
         epoch, one expert_<i>.npz per expert. Experts already in the directory are kept, so an
         interrupted build continues where it stopped.
         """,
@@ -78,8 +78,8 @@ extension DistillCommands {
       name: "evaluate_set", family: .distill,
       summary: "The distillation evaluation protocol: trains fresh ConvNets on a set, tests them.",
       discussion: """
-        SPEC §2: `models` networks from fresh seeds, SGD momentum 0.9, weight decay 5e-4,
-        batch 256, lr ×0.1 after half the epochs, per-sample DSA augmentation during training;
+        docs/ALGORITHMS.md §3: `models` networks from fresh seeds, SGD momentum 0.9, weight decay
+        5e-4, batch 256, lr ×0.1 after half the epochs, per-sample DSA augmentation during training;
         reports test accuracy mean ± std, NLL and ECE (15 bins) of each network. The lr defaults
         to an MTT set's learned step size, else 0.01; aug defaults to none for sets made by dc
         and to the full DSA strategy otherwise. Evaluate a random real subset of the same size

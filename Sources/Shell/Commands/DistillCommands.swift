@@ -15,9 +15,9 @@ public enum DistillCommands: CommandProvider {
       name: "distill", family: .distill,
       summary: "Distils a dataset into ipc learnable images per class (DC, DSA, DM, MTT; MDT).",
       discussion: """
-        Backbones (SPEC §5–§7): dc (gradient matching, second order), dsa (dc with siamese DSA
-        augmentation), dm (class-mean embedding matching, first order, the cheapest) and mtt
-        (trajectory matching through syn_steps unrolled student steps against expert
+        Backbones (docs/ALGORITHMS.md §5–§7): dc (gradient matching, second order), dsa (dc with
+        siamese DSA augmentation), dm (class-mean embedding matching, first order, the cheapest) and
+        mtt (trajectory matching through syn_steps unrolled student steps against expert
         snapshots — build them with `experts`; memory stays flat in syn_steps). Unset options
         take the reference defaults of the method: iterations dc/dsa 1000, dm 20000, mtt 5000;
         lr_img 0.1 / 0.1 / 1 / 1000; init noise for dc, real otherwise; aug none for dc, the full

@@ -11,10 +11,10 @@ public enum ModelCommands: CommandProvider {
       name: "convnet", family: .model,
       summary: "Builds the dataset-distillation ConvNet for a dataset's images.",
       discussion: """
-        D × [conv 3×3 → norm → ReLU → pool] → linear, PyTorch-default initialisation (SPEC §1).
-        28×28 grayscale inputs get padding 3 in the first conv, as the DC code does: ConvNet-3
-        width 128 then has 317,706 parameters (320,010 for 3×32×32). Without seed= the weights
-        come from the next stream of the global seed.
+        D × [conv 3×3 → norm → ReLU → pool] → linear, PyTorch-default initialisation
+        (docs/ALGORITHMS.md §1). 28×28 grayscale inputs get padding 3 in the first conv, as the DC
+        code does: ConvNet-3 width 128 then has 317,706 parameters (320,010 for 3×32×32). Without
+        seed= the weights come from the next stream of the global seed.
         """,
       parameters: [
         .positional(

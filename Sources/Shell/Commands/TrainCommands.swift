@@ -14,8 +14,8 @@ public enum TrainCommands: CommandProvider {
     Command(
       name: "train", family: .train, summary: "Trains a model with SGD (momentum, weight decay).",
       discussion: """
-        The reference recipe (SPEC §2): SGD momentum 0.9, weight decay 5e-4, batch 256,
-        lr ×0.1 after half the epochs (schedule=step) with the momentum reset. Train-time
+        The reference recipe (docs/ALGORITHMS.md §2): SGD momentum 0.9, weight decay 5e-4, batch
+        256, lr ×0.1 after half the epochs (schedule=step) with the momentum reset. Train-time
         calibration baselines: loss=ls (label smoothing ε = smoothing, on log-probabilities),
         loss=focal (γ = gamma; 3 as in Mukhoti et al. 2020), mixup=α (λ ~ Beta(α, α), mixed
         before augmentation). Ctrl-C stops after the current step and keeps the model as

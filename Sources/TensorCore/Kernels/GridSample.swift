@@ -2,7 +2,7 @@ import Foundation
 
 /// Bilinear sampling of x [N, C, H, W] at grid [N, OH, OW, 2] (x then y, normalised to
 /// [−1, 1]), zero outside the image — PyTorch's `grid_sample(mode: bilinear,
-/// padding_mode: zeros)`. DSA's scale and rotate use it (SPEC §4).
+/// padding_mode: zeros)`. DSA's scale and rotate use it (docs/ALGORITHMS.md §4.2).
 enum GridSampleKernel {
   /// Pixel coordinate of a normalised coordinate.
   @inline(__always)
@@ -25,7 +25,7 @@ enum GridSampleKernel {
     let y0 = Int(floor(py))
     let fx = px - Float(x0)
     let fy = py - Float(y0)
-    // Four explicit taps: tuple-array literals here allocated on every sample point.
+    // Four explicit taps: a tuple-array literal here would allocate on every sample point.
     let x1 = x0 + 1
     let y1 = y0 + 1
     let xIn0 = x0 >= 0 && x0 < w

@@ -82,7 +82,7 @@ extension NDArray {
 }
 
 /// Vectorised plane reductions: 16 Float lanes over blocks of 64 elements, blocks summed in
-/// Double (a serial Double accumulator cannot vectorise and was the norm kernels' bottleneck).
+/// Double (a serial Double accumulator cannot vectorise and would bottleneck the norm kernels).
 enum Reduction {
   typealias Lanes = SIMD16<Float>
   static let block = 64

@@ -9,10 +9,8 @@ public enum Parallel {
   nonisolated(unsafe) public static var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
   /// Ranges per worker. Dispatch hands them out as threads come free, so a core slowed by
-  /// another tenant of the shared machine takes fewer; with one range per worker the other
-  /// waited for it (a DC step ran at 181 % CPU on 2 cores). DC step, two in-process rounds of
-  /// 4 alternated runs against one range per worker: 0–3 % less time in sum, 5–7 % less on
-  /// the fastest run.
+  /// another process takes fewer, and the other workers do not wait for it as they would with
+  /// one fixed range each.
   @usableFromInline static let piecesPerWorker = 4
 
   /// Runs `body` over `0..<count` split into contiguous ranges, in parallel when the

@@ -14,7 +14,7 @@ struct WinogradTiling {
   let paddedHeight, planeWidth: Int
   /// Blocks of images: ≈ `targetTiles` tiles each or more, rounded up to an even number
   /// so that two workers get equal shares, with the images spread evenly over them. (A
-  /// multiple of 4 cut DC's 10-image synthetic batches into GEMMs of 40 tiles.)
+  /// multiple of 4 would cut DC's 10-image synthetic batches into GEMMs of 40 tiles.)
   let blockCount: Int
 
   init(_ g: ConvGeometry) {
@@ -51,7 +51,7 @@ struct WinogradTiling {
   /// a multiple of 4 KB apart (k·T = 128·64 floats), all in one set of the L1 cache. The pad
   /// is a multiple of 16 floats, so rows stay 64-byte aligned for the GEMMs.
   func positionStride(_ k: Int, _ tiles: Int) -> Int { k * tiles + Self.positionPad }
-  /// 16 floats: 3–20 % faster transforms than with no pad (A/B, fastest of 15).
+  /// 16 floats, the smallest pad that keeps rows 64-byte aligned.
   static let positionPad = 16
   /// Floats of the largest transformed block of k channels.
   func blockFloats(_ k: Int) -> Int { points * positionStride(k, blockTiles) }
@@ -72,8 +72,8 @@ struct WinogradScratch {
   static let slack = 8
   /// The transformed tiles of a block (the caller's layout). Not zeroed: vector loads past a
   /// row's last tile may read pad floats never written, but those lanes are dropped, never
-  /// stored, and GEMMs read only whole rows (zeroing cost a 3 MB memset per call and worker,
-  /// 2 % of DC's small synthetic batches).
+  /// stored, and GEMMs read only whole rows (zeroing would cost a 3 MB memset per call and
+  /// worker).
   let floats: UnsafeMutablePointer<Float>
   /// One padded input plane as `phases` planes of `planeSize` floats: phase k, row y, index
   /// j holds padded column phases·j + k. Between uses the border is zero: `inputTransform`

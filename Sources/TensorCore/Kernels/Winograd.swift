@@ -12,16 +12,16 @@
 /// scratch and single-threaded GEMMs; blocks depend only on the geometry, so results do not
 /// depend on the thread count.
 enum WinogradKernel {
-  /// Tiles per block, near L2 for V and M (n² · C · T floats each): 128 for F(2×2) measured
-  /// best of 64…512, 64 for F(4×4) (of 64…256; its tiles are 2.25× larger).
+  /// Tiles per block, near L2 for V and M (n² · C · T floats each): 128 for F(2×2), 64 for
+  /// F(4×4), whose tiles are 2.25× larger.
   static func targetTiles(_ m: Int) -> Int { m == 4 ? 64 : 128 }
   /// Convolutions with fewer channels stay with im2col: the GEMMs' inner dimension would be
   /// too short to pay for the transforms.
   static let minChannels = 16
-  /// Outputs at least this high and wide use F(4×4, 3×3), smaller ones F(2×2, 3×3). On
-  /// ConvNet-3's 16×16 layer (w128, 256 images) F(4×4) took 15–20 % less time forward and
-  /// backward; on its 8×8 layer (2×2 tiles per plane, half-empty vectors) 0–10 % (one of two
-  /// A/B runs within noise), not worth F(4×4)'s ≈ 10× larger Float error.
+  /// Outputs at least this high and wide use F(4×4, 3×3), smaller ones F(2×2, 3×3). F(4×4)
+  /// pays off on large outputs such as ConvNet-3's 16×16 layer; on small ones (its 8×8 layer:
+  /// 2×2 tiles per plane, half-empty vectors) it gains little, not worth its ≈ 10× larger
+  /// Float error.
   static let minSideForF4 = 12
 
   /// The output tile side m for `g`: 4 or 2.
