@@ -34,8 +34,8 @@ public final class EditLineReader: LineReader {
     return (NSHomeDirectory() as NSString).appendingPathComponent(".ddcal_history")
   }
 
-  /// Reads a line. libedit returns NULL for both Ctrl-D and Ctrl-C at the prompt; the
-  /// interrupt flag tells them apart (INTEROP pitfall 5).
+  /// Reads a line. libedit's readline() returns NULL for both Ctrl-D and Ctrl-C at the
+  /// prompt; the interrupt flag set by the SIGINT handler tells them apart.
   public func readLine(prompt: String) -> LineInput {
     Interrupt.clear()
     guard let raw = readline(prompt) else {
@@ -53,7 +53,7 @@ public final class EditLineReader: LineReader {
 
   /// Adds the trimmed line to history and saves the history file.
   public func addHistory(_ line: String) {
-    // Completion may leave a trailing space; keep history entries tidy (INTEROP pitfall 6).
+    // Completion appends a space after a completed word; keep history entries tidy.
     let trimmed = line.trimmingCharacters(in: .whitespaces)
     guard !trimmed.isEmpty else { return }
     add_history(trimmed)
