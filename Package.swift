@@ -55,11 +55,12 @@ let libraries: [Target] = [
     name: "Distillation",
     dependencies: ["Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore"],
     swiftSettings: optimized),
+  .target(name: "Analysis", dependencies: ["TensorCore", "CBLAS"], swiftSettings: optimized),
   .target(name: "Plot", dependencies: ["TensorCore", "CCairo", "CPNG"], swiftSettings: optimized),
   .target(
     name: "Shell",
     dependencies: [
-      "Distillation", "Calibration", "Plot", "Training", "Datasets", "Optim", "NN", "Autodiff",
+      "Distillation", "Calibration", "Analysis", "Plot", "Training", "Datasets", "Optim", "NN", "Autodiff",
       "TensorCore",
       "CEditLine",
     ],
@@ -99,6 +100,9 @@ let tests: [Target] = [
       "Distillation", "Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore",
       "TestSupport",
     ]),
+  .testTarget(
+    name: "AnalysisTests", dependencies: ["Analysis", "Datasets", "TensorCore"],
+    exclude: ["Fixtures"]),
   .testTarget(name: "PlotTests", dependencies: ["Plot", "TensorCore"], exclude: ["Golden"]),
   .testTarget(
     name: "ShellTests", dependencies: ["Shell", "Datasets", "TensorCore"],

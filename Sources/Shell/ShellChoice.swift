@@ -1,3 +1,4 @@
+import Analysis
 import Calibration
 import Distillation
 import NN
@@ -85,3 +86,5 @@ extension DistillMethod: ShellChoice {}
 extension SyntheticInitialization: ShellChoice {}
 extension NormKind: ShellChoice {}
 extension PoolKind: ShellChoice {}
+extension SpectrumMode: ShellChoice {}
+extension RatioMeasure: ShellChoice {}

@@ -22,7 +22,9 @@ public enum PlotCommands: CommandProvider {
                                           r= masks the inputs first (models only).
         Wherever a model goes, predictions (from eval, or `predictions` on logits exported
         from any framework) may go instead; data= is then not needed.
-        plot lines S1 S2 …                ECE and temperature against the mask ratio of sweeps.
+        plot lines S1 S2 …                ECE and temperature against the mask ratio of sweeps;
+                                          cumulative explained ratio of svd spectra (Fig. 13);
+                                          accuracy against % dropped of an svd_sweep (Fig. 3, 5).
         plot curves H1 H2 …               loss and accuracy per epoch of training histories.
         Models are labelled by names=[...] or by how they were made. The file goes into the
         session folder (file= names it; .png, .svg or .pdf) and into transcript.md.
@@ -198,6 +200,12 @@ public enum PlotCommands: CommandProvider {
   }
 
   static func sweepLines(_ values: [Value], _ names: [String], _ title: String?) throws -> Figure {
+    if values.allSatisfy({ $0.object(as: SpectrumObject.self) != nil }) {
+      return try spectrumLines(values.compactMap { $0.object(as: SpectrumObject.self) }, names, title)
+    }
+    if values.count == 1, let sweep = values[0].object(as: SVDSweepObject.self) {
+      return try svdSweepLines(sweep, title)
+    }
     var ece: [LineData] = []
     var temperature: [LineData] = []
     for (value, name) in zip(values, names) {
@@ -213,6 +221,37 @@ public enum PlotCommands: CommandProvider {
         LinePanel(xLabel: "mask ratio r", yLabel: "validation ECE", series: ece),
         LinePanel(xLabel: "mask ratio r", yLabel: "temperature T", series: temperature),
       ], sharedLegend: true, title: title ?? "Masked temperature scaling sweep")
+  }
+
+  /// Cumulative explained ratio against the fraction of components kept (Fig. 13), with the
+  /// diagonal of evenly spread information.
+  static func spectrumLines(_ spectra: [SpectrumObject], _ names: [String], _ title: String?)
+    throws -> Figure
+  {
+    var series = zip(spectra, names).map { spectrum, name -> LineData in
+      let ratio = spectrum.spectrum.cumulativeRatio(spectrum.measure)
+      let n = Double(ratio.count)
+      return LineData(name, x: [0] + ratio.indices.map { Double($0 + 1) / n }, y: [0] + ratio)
+    }
+    series.append(LineData("even", x: [0, 1], y: [0, 1], color: .gray, dash: .dotted))
+    let measure = spectra.first?.measure == .sigma ? "Σσ" : "Σσ²"
+    return try Figure.linePlot(
+      [LinePanel(xLabel: "fraction of singular values", yLabel: "cumulative share of \(measure)", series: series)],
+      title: title ?? "Cumulative explained ratio")
+  }
+
+  /// Test accuracy (mean ± std) against the percentage of top singular values dropped, one
+  /// curve per set (Fig. 3, 5).
+  static func svdSweepLines(_ sweep: SVDSweepObject, _ title: String?) throws -> Figure {
+    let series = sweep.sets.map { set -> LineData in
+      let rows = sweep.rows.filter { $0.set == set }
+      return LineData(
+        set, x: rows.map { 100 * $0.fraction }, y: rows.map { 100 * $0.accuracy },
+        std: rows.map { 100 * $0.std })
+    }
+    return try Figure.linePlot(
+      [LinePanel(xLabel: "top singular values dropped (%)", yLabel: "test accuracy (%)", series: series)],
+      title: title ?? "Accuracy after dropping top singular values")
   }
 
   static func curves(_ values: [Value], _ names: [String], _ title: String?) throws -> Figure {

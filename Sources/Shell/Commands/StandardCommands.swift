@@ -16,6 +16,7 @@ extension CommandRegistry {
     DistillCommands.self,
     CalibrateCommands.self,
     PredictionCommands.self,
+    AnalysisCommands.self,
     PlotCommands.self,
   ]
 
