@@ -46,10 +46,10 @@ extension ShellTestSuite {
       return harness
     }
 
-    /// The example with its training budgets cut: epochs, iterations and models to 1 or 2.
+    /// The example with its budgets cut: epochs, iterations, models and counts to 1 or 2.
     static func tiny(_ example: String) -> String {
       var text = example
-      for (key, value) in [("epochs", "1"), ("iterations", "2"), ("models", "1")] {
+      for (key, value) in [("epochs", "1"), ("iterations", "2"), ("models", "1"), ("count", "2")] {
         text = text.replacingOccurrences(
           of: "\(key)=[0-9]+", with: "\(key)=\(value)", options: .regularExpression)
       }
