@@ -28,7 +28,7 @@ public enum AnalysisCommands: CommandProvider {
         .keyword("count", .int, doc: "a random subset of this many images"),
         .keyword("seed", .int, doc: "subset seed"),
       ],
-      example: "f = features net fm.test layer=conv2 count=1000"
+      example: "f = features net fm.test layer=fc count=1000"
     ) { context in
       let args = context.arguments
       let model = try args.object("model", as: ModelObject.self)
