@@ -40,7 +40,7 @@ PYTORCH ?=
 REFERENCE ?= ../shared/reference
 bench: deps
 	$(RELEASE) --product ddcal-bench
-	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench convnet conv-layers second-order
+	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench convnet conv-layers second-order svd
 	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench mtt
 	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench dc
 	@if [ -n "$(PYTORCH)" ]; then \

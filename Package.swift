@@ -75,7 +75,9 @@ let executables: [Target] = [
     dependencies: ["Shell", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
   .executableTarget(
     name: "ddcal-bench",
-    dependencies: ["Distillation", "Training", "NN", "Optim", "Datasets", "Autodiff", "TensorCore"]),
+    dependencies: [
+      "Distillation", "Analysis", "Training", "NN", "Optim", "Datasets", "Autodiff", "TensorCore",
+    ]),
 ]
 
 // MARK: - Test support and tests

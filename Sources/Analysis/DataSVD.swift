@@ -20,7 +20,7 @@ public enum DataSVD {
     case .dataset:
       let x = flattened(images)
       let (m, n) = (x.shape[0], x.shape[1])
-      let sigma = try GramDecomposition(x).singularValues
+      let sigma = try GramDecomposition(x, vectors: false).singularValues
       return Spectrum(
         mode: mode, singularValues: sigma, rank: Spectrum.rank(of: sigma, rows: m, columns: n),
         matrixShape: [m, n], matrixCount: 1)

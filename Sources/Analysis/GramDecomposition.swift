@@ -13,11 +13,12 @@ struct GramDecomposition {
   /// The Gram matrix's order.
   let order: Int
 
-  init(_ x: NDArray) throws {
+  /// Decomposes X; `vectors: false` keeps only the singular values (no `removingTop`).
+  init(_ x: NDArray, vectors: Bool = true) throws {
     side = x.shape[0] >= x.shape[1] ? .columns : .rows
     order = side == .columns ? x.shape[1] : x.shape[0]
     let gram = try Linalg.gram(x, side)
-    (eigenvalues, eigenvectors) = try Linalg.symmetricEigen(gram, n: order)
+    (eigenvalues, eigenvectors) = try Linalg.symmetricEigen(gram, n: order, vectors: vectors)
   }
 
   /// σ₁ ≥ σ₂ ≥ …, `order` of them.

@@ -81,12 +81,14 @@ extension Linalg {
   /// - Parameters:
   ///   - a: row-major [n, n], symmetric (the lower triangle is read).
   ///   - n: the order.
+  ///   - vectors: false computes the eigenvalues only (several times faster for large n).
   /// - Returns: `values` [n] ascending, and `vectors` row-major [n, n] whose column j is the
-  ///   unit eigenvector of `values[j]`.
+  ///   unit eigenvector of `values[j]` (empty when not asked for).
   /// - Throws: `LinalgError` for a wrong size, non-finite input or a LAPACK failure.
-  public static func symmetricEigen(_ a: [Double], n: Int) throws
+  public static func symmetricEigen(_ a: [Double], n: Int, vectors wanted: Bool = true) throws
     -> (values: [Double], vectors: [Double])
   {
+    let job = wanted ? "V" : "N"
     let op = "symmetricEigen"
     guard a.count == n * n else { throw LinalgError.notSquare(op: op, shape: [a.count, n]) }
     guard a.allSatisfy(\.isFinite) else { throw LinalgError.nonFinite(op: op) }
@@ -101,7 +103,7 @@ extension Linalg {
     var lwork: Int32 = -1
     var liwork: Int32 = -1
     dsyevd_(
-      "V", "U", &order, &buffer, &lda, &values, &workSize, &lwork, &iworkSize, &liwork, &info,
+      job, "U", &order, &buffer, &lda, &values, &workSize, &lwork, &iworkSize, &liwork, &info,
       1, 1)
     guard info == 0 else { throw LinalgError.didNotConverge(routine: "dsyevd", info: Int(info)) }
     guard workSize < Double(Int32.max) else { throw LinalgError.tooLarge(op: op, shape: [n, n]) }
@@ -109,8 +111,9 @@ extension Linalg {
     liwork = max(iworkSize, 1)
     var work = [Double](repeating: 0, count: Int(lwork))
     var iwork = [Int32](repeating: 0, count: Int(liwork))
-    dsyevd_("V", "U", &order, &buffer, &lda, &values, &work, &lwork, &iwork, &liwork, &info, 1, 1)
+    dsyevd_(job, "U", &order, &buffer, &lda, &values, &work, &lwork, &iwork, &liwork, &info, 1, 1)
     guard info == 0 else { throw LinalgError.didNotConverge(routine: "dsyevd", info: Int(info)) }
+    guard wanted else { return (values, []) }
     // Column-major V is row-major Vᵀ: transpose so that column j holds eigenvector j.
     var vectors = [Double](repeating: 0, count: n * n)
     for r in 0..<n {

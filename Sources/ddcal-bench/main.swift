@@ -37,6 +37,7 @@ if wanted("second-order") {
   Benchmarks.secondOrderStep(images: 100, steps: 10)
 }
 if wanted("conv-layers") { ConvLayerBenchmarks.run() }
+if wanted("svd") { AnalysisBenchmarks.run() }
 // Peak RSS is per process: `make bench` runs these two in processes of their own.
 if only.contains("mtt") { DistillationBenchmarks.mttIteration(steps: 20) }
 if only.contains("dc") { DistillationBenchmarks.dcMatchingStep() }
