@@ -35,9 +35,9 @@ test: deps
 
 ## bench: performance figures (SGEMM rate, ConvNet throughput, second-order step, MTT, DC).
 ## With PYTORCH=/path/to/venv/bin/python (torch and numpy from PyPI, outside the repo), the
-## PyTorch reference scripts of ../shared/reference run right after, for side-by-side ratios.
+## PyTorch comparison scripts of Scripts/bench run right after, for side-by-side ratios.
 PYTORCH ?=
-REFERENCE ?= ../shared/reference
+REFERENCE ?= Scripts/bench
 bench: deps
 	$(RELEASE) --product ddcal-bench
 	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench convnet conv-layers second-order svd

@@ -4,7 +4,7 @@ import Foundation
 import NN
 import TensorCore
 
-/// The distillation figures of issue 6, on the settings of ../shared/reference/bench_mtt.py and
+/// The distillation figures of issue 6, on the settings of Scripts/bench/bench_mtt.py and
 /// bench_dc.py (CIFAR-shaped random data; the cost does not depend on the pixel values).
 enum DistillationBenchmarks {
   static let network = ConvNetConfig(channels: 3, height: 32, width: 32, classes: 10)
