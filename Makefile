@@ -46,7 +46,9 @@ bench: deps
 	@if [ -n "$(PYTORCH)" ]; then \
 	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_convnet_throughput.py 0 4 && \
 	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_mtt.py 20 && \
-	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_dc.py; \
+	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_dc.py && \
+	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_svd_ece.py 500 && \
+	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_svd_ece.py 5000; \
 	else echo "(PYTORCH=<python with torch> adds the PyTorch reference run)"; fi
 
 ## fmnist: the full-data Fashion-MNIST ConvNet-3 run (Examples/fashion-mnist-full.ddc).
