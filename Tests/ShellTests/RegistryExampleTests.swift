@@ -31,10 +31,15 @@ extension ShellTestSuite {
       rgb = dataset (randn [4, 3, 8, 8] seed=6) [0, 1, 0, 1]
       """
 
-    /// A harness with `fm` (a small train/test pair), `c10` (tiny RGB pair) and `setup` run.
+    /// Session folders (where figures go) live here, never in the working directory.
+    static let sessions = FileManager.default.temporaryDirectory
+      .appendingPathComponent("ddcal-registry-\(UUID().uuidString.prefix(8))")
+
+    /// A harness with `fm` (a small train/test pair), `c10` (tiny RGB pair) and `setup` run,
+    /// recording its session under `sessions`.
     static func harness() throws -> Harness {
-      let harness = Harness.withFashionMNIST()
-      harness.bind("full", try #require(harness.interpreter.environment["fm"]))
+      let harness = Harness(sessions: sessions)
+      harness.bind("full", Harness.fashionMNIST)
       let result = harness.script(setup)
       #expect(result.outcome == .success, "setup: \(result.err)")
       let env = harness.interpreter.environment
