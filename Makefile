@@ -1,7 +1,7 @@
 # ddcal — set-up and everyday commands. `make run` and `make test` work on a fresh Debian machine.
 SHELL := /bin/bash
 APT_PACKAGES := libopenblas-dev libedit-dev libpng-dev zlib1g-dev libcairo2-dev \
-                libturbojpeg0-dev fonts-dejavu-core dataset-fashion-mnist pkg-config
+                fonts-dejavu-core dataset-fashion-mnist pkg-config
 SWIFT ?= swift
 RELEASE := $(SWIFT) build -c release
 # One OpenBLAS thread pool of the machine's size; override with THREADS=n.

@@ -19,9 +19,6 @@ let systemLibraries: [Target] = [
   .systemLibrary(
     name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
     providers: [.apt(["libcairo2-dev"])]),
-  .systemLibrary(
-    name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
-    providers: [.apt(["libturbojpeg0-dev"])]),
 ]
 
 // Hot loops live in TensorCore; optimise them even in debug builds so tests stay fast.
@@ -42,14 +39,10 @@ let libraries: [Target] = [
   .target(name: "Autodiff", dependencies: ["TensorCore"], swiftSettings: optimized),
   .target(name: "NN", dependencies: ["Autodiff", "TensorCore"], swiftSettings: optimized),
   .target(name: "Optim", dependencies: ["NN", "Autodiff", "TensorCore"]),
+  .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"], swiftSettings: optimized),
+  .target(name: "Training", dependencies: ["NN", "Optim", "Autodiff", "TensorCore"]),
   .target(
-    name: "Datasets", dependencies: ["TensorCore", "CZlib", "CPNG", "CTurboJPEG"],
-    swiftSettings: optimized),
-  .target(
-    name: "Training", dependencies: ["NN", "Optim", "Datasets", "Autodiff", "TensorCore"]),
-  .target(
-    name: "Calibration",
-    dependencies: ["Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore"],
+    name: "Calibration", dependencies: ["Training", "Datasets", "NN", "Autodiff", "TensorCore"],
     swiftSettings: optimized),
   .target(
     name: "Distillation",
@@ -59,8 +52,7 @@ let libraries: [Target] = [
   .target(
     name: "Shell",
     dependencies: [
-      "Distillation", "Calibration", "Plot", "Training", "Datasets", "Optim", "NN", "Autodiff",
-      "TensorCore",
+      "Distillation", "Calibration", "Plot", "Training", "Datasets", "Optim", "NN", "TensorCore",
       "CEditLine",
     ],
     swiftSettings: optimized),
@@ -91,21 +83,17 @@ let tests: [Target] = [
     name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"], exclude: ["Fixtures"]),
   .testTarget(
     name: "CalibrationTests",
-    dependencies: ["Calibration", "Training", "Datasets", "NN", "Autodiff", "TensorCore"],
+    dependencies: ["Calibration", "Training", "Datasets", "NN", "TensorCore"],
     exclude: ["Fixtures"]),
   .testTarget(
     name: "DistillationTests",
-    dependencies: [
-      "Distillation", "Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore",
-      "TestSupport",
-    ]),
+    dependencies: ["Distillation", "Datasets", "NN", "Autodiff", "TensorCore", "TestSupport"]),
   .testTarget(name: "PlotTests", dependencies: ["Plot", "TensorCore"], exclude: ["Golden"]),
   .testTarget(
     name: "ShellTests", dependencies: ["Shell", "Datasets", "TensorCore"],
     exclude: ["Transcripts"]),  // read via #filePath, not bundled
   .testTarget(
-    name: "TrainingTests",
-    dependencies: ["Training", "Datasets", "NN", "Optim", "Autodiff", "TensorCore"]),
+    name: "TrainingTests", dependencies: ["Training", "NN", "Optim", "Autodiff", "TensorCore"]),
 ]
 
 let package = Package(
