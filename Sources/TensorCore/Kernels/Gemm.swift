@@ -30,8 +30,8 @@ public enum Gemm {
     _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
     _ c: UnsafeMutablePointer<Float>, _ ldc: Int, workers: Int
   ) {
-    let pa = SharedConstPointer(a)
-    let pb = SharedConstPointer(b)
+    let pa = SharedPointer(readOnly: a)
+    let pb = SharedPointer(readOnly: b)
     let pc = SharedPointer(c)
     if n >= m {
       let block = (n + workers - 1) / workers
