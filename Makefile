@@ -1,13 +1,13 @@
 # ddcal — set-up and everyday commands. `make run` and `make test` work on a fresh Debian machine.
 SHELL := /bin/bash
 APT_PACKAGES := libopenblas-dev libedit-dev libpng-dev zlib1g-dev libcairo2-dev \
-                libturbojpeg0-dev fonts-dejavu-core dataset-fashion-mnist pkg-config
+                fonts-dejavu-core dataset-fashion-mnist pkg-config
 SWIFT ?= swift
 RELEASE := $(SWIFT) build -c release
 # One OpenBLAS thread pool of the machine's size; override with THREADS=n.
 THREADS ?= $(shell nproc)
 
-.PHONY: deps build run test bench fmnist clean
+.PHONY: deps build run test lint format bench fmnist clean
 
 ## deps: install the system libraries and data with apt-get, only what is missing.
 deps:
@@ -32,6 +32,13 @@ run: deps
 test: deps
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
 	$(SWIFT) test -c release --skip-build
+
+## lint: swift-format lint with the committed .swift-format (fails on any finding).
+## format: rewrites Sources, Tests and Package.swift to that configuration (swift format -i).
+lint:
+	SWIFT=$(SWIFT) Scripts/lint.sh
+format:
+	SWIFT=$(SWIFT) Scripts/lint.sh --fix
 
 ## bench: performance figures (SGEMM rate, ConvNet throughput, second-order step, MTT, DC).
 ## With PYTORCH=/path/to/venv/bin/python (torch and numpy from PyPI, outside the repo), the

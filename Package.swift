@@ -19,9 +19,6 @@ let systemLibraries: [Target] = [
   .systemLibrary(
     name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
     providers: [.apt(["libcairo2-dev"])]),
-  .systemLibrary(
-    name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
-    providers: [.apt(["libturbojpeg0-dev"])]),
 ]
 
 // Hot loops live in TensorCore; optimise them even in debug builds so tests stay fast.
@@ -42,25 +39,21 @@ let libraries: [Target] = [
   .target(name: "Autodiff", dependencies: ["TensorCore"], swiftSettings: optimized),
   .target(name: "NN", dependencies: ["Autodiff", "TensorCore"], swiftSettings: optimized),
   .target(name: "Optim", dependencies: ["NN", "Autodiff", "TensorCore"]),
+  .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"], swiftSettings: optimized),
+  .target(name: "Training", dependencies: ["NN", "Optim", "Autodiff", "TensorCore"]),
   .target(
-    name: "Datasets", dependencies: ["TensorCore", "CZlib", "CPNG", "CTurboJPEG"],
-    swiftSettings: optimized),
-  .target(
-    name: "Training", dependencies: ["NN", "Optim", "Datasets", "Autodiff", "TensorCore"]),
-  .target(
-    name: "Calibration",
-    dependencies: ["Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore"],
+    name: "Calibration", dependencies: ["Training", "Datasets", "NN", "Autodiff", "TensorCore"],
     swiftSettings: optimized),
   .target(
     name: "Distillation",
     dependencies: ["Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore"],
     swiftSettings: optimized),
-  .target(name: "Analysis", dependencies: ["TensorCore", "CBLAS"], swiftSettings: optimized),
+  .target(name: "Analysis", dependencies: ["TensorCore"], swiftSettings: optimized),
   .target(name: "Plot", dependencies: ["TensorCore", "CCairo", "CPNG"], swiftSettings: optimized),
   .target(
     name: "Shell",
     dependencies: [
-      "Distillation", "Calibration", "Analysis", "Plot", "Training", "Datasets", "Optim", "NN", "Autodiff",
+      "Distillation", "Calibration", "Analysis", "Plot", "Training", "Datasets", "Optim", "NN",
       "TensorCore",
       "CEditLine",
     ],
@@ -94,14 +87,11 @@ let tests: [Target] = [
     name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"], exclude: ["Fixtures"]),
   .testTarget(
     name: "CalibrationTests",
-    dependencies: ["Calibration", "Training", "Datasets", "NN", "Autodiff", "TensorCore"],
+    dependencies: ["Calibration", "Training", "Datasets", "NN", "TensorCore"],
     exclude: ["Fixtures"]),
   .testTarget(
     name: "DistillationTests",
-    dependencies: [
-      "Distillation", "Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore",
-      "TestSupport",
-    ]),
+    dependencies: ["Distillation", "Datasets", "NN", "Autodiff", "TensorCore", "TestSupport"]),
   .testTarget(
     name: "AnalysisTests", dependencies: ["Analysis", "Datasets", "TensorCore"],
     exclude: ["Fixtures"]),
@@ -110,8 +100,7 @@ let tests: [Target] = [
     name: "ShellTests", dependencies: ["Shell", "Datasets", "TensorCore"],
     exclude: ["Transcripts"]),  // read via #filePath, not bundled
   .testTarget(
-    name: "TrainingTests",
-    dependencies: ["Training", "Datasets", "NN", "Optim", "Autodiff", "TensorCore"]),
+    name: "TrainingTests", dependencies: ["Training", "NN", "Optim", "Autodiff", "TensorCore"]),
 ]
 
 let package = Package(

@@ -128,18 +128,15 @@ public struct Dataset: Sendable, Equatable {
     let planeSize = images.shape[2] * images.shape[3]
     var sums = [Double](repeating: 0, count: channels)
     var squares = [Double](repeating: 0, count: channels)
-    images.withUnsafeBufferPointer { values in
-      guard planeSize > 0 else { return }
-      for plane in 0..<(values.count / planeSize) {
-        var sum = 0.0
-        var square = 0.0
-        for v in values[(plane * planeSize)..<((plane + 1) * planeSize)] {
-          sum += Double(v)
-          square += Double(v) * Double(v)
-        }
-        sums[plane % channels] += sum
-        squares[plane % channels] += square
+    for plane in 0..<(planeSize > 0 ? images.count / planeSize : 0) {
+      var sum = 0.0
+      var square = 0.0
+      for v in images.data[(plane * planeSize)..<((plane + 1) * planeSize)] {
+        sum += Double(v)
+        square += Double(v) * Double(v)
       }
+      sums[plane % channels] += sum
+      squares[plane % channels] += square
     }
     let perChannel = Double(max(count * planeSize, 1))
     let mean = sums.map { $0 / perChannel }

@@ -63,7 +63,7 @@ public struct Normalization: Sendable, Equatable {
   /// - Throws: `ShapeError.mismatch` when the shape is not [N, channels, H, W].
   public func normalize(_ images: NDArray) throws -> NDArray {
     try checkShape(images, op: "normalize")
-    return map(images) { x, c in (x - mean[c]) / std[c] }
+    return (images - perChannel(mean)) / perChannel(std)
   }
 
   /// Maps normalised images back to [0, 1] pixel scale for display.
@@ -72,7 +72,7 @@ public struct Normalization: Sendable, Equatable {
   /// - Throws: `ShapeError.mismatch` when the shape is not [N, channels, H, W].
   public func denormalize(_ images: NDArray) throws -> NDArray {
     try checkShape(images, op: "denormalize")
-    return map(images) { x, c in x * std[c] + mean[c] }
+    return images * perChannel(std) + perChannel(mean)
   }
 
   /// Normalised Float32 images from 8-bit pixels stored [N, C, H, W] with `planeSize` = H·W.
@@ -105,19 +105,8 @@ public struct Normalization: Sendable, Equatable {
     }
   }
 
-  /// Applies `transform(x, channel)` to every element of an [N, C, H, W] array.
-  private func map(_ images: NDArray, _ transform: (Float, Int) -> Float) -> NDArray {
-    var result = images
-    let planeSize = images.shape[2] * images.shape[3]
-    result.withUnsafeMutableBufferPointer { values in
-      guard planeSize > 0 else { return }
-      for plane in 0..<(values.count / planeSize) {
-        let c = plane % channels
-        for i in (plane * planeSize)..<((plane + 1) * planeSize) {
-          values[i] = transform(values[i], c)
-        }
-      }
-    }
-    return result
+  /// One value per channel as [1, C, 1, 1], to broadcast over [N, C, H, W].
+  private func perChannel(_ values: [Float]) -> NDArray {
+    NDArray(shape: [1, channels, 1, 1], data: values)
   }
 }

@@ -50,8 +50,9 @@ public struct ZCAWhitening: Sendable, Equatable {
     -> ZCAWhitening
   {
     let (n, d) = try checkTrainingSet(images, epsilon: epsilon)
-    let mean = columnMeans(images.data, rows: n, columns: d)
-    let covariance = covariance(images.data, mean: mean, rows: n, columns: d)
+    let x = images.reshaped([n, d])
+    let mean = columnMeans(x)
+    let covariance = covariance(x, mean: mean)
     let (values, vectors) = try Linalg.symmetricEigen(covariance)
     // NOTE: Cov is positive semi-definite by construction, but rounding leaves eigenvalues
     // near 0 (every one beyond rank N − 1 when N ≤ D) slightly negative. Clamping them to 0
@@ -59,7 +60,7 @@ public struct ZCAWhitening: Sendable, Equatable {
     // |λ| there instead, which differs from 0 only by that rounding error.
     let eigenvalues = values.data.map { max($0, 0) }
     return ZCAWhitening(
-      unchecked: NDArray(shape: [1, d], data: mean),
+      unchecked: mean,
       transform: scaledProduct(vectors, eigenvalues.map { 1 / ($0 + epsilon).squareRoot() }),
       inverse: scaledProduct(vectors, eigenvalues.map { ($0 + epsilon).squareRoot() }),
       epsilon: epsilon)
@@ -98,10 +99,9 @@ public struct ZCAWhitening: Sendable, Equatable {
   /// - Throws: `ShapeError.mismatch` when a sample does not hold D elements.
   public func whiten(_ images: NDArray) throws -> NDArray {
     let n = try checkSamples(images, op: "zca whiten")
-    let data = Self.affine(
-      images.data, rows: n, subtracting: mean.data, times: transform.data, adding: nil,
-      columns: featureCount)
-    return NDArray(shape: images.shape, data: data)
+    let x = images.reshaped([n, featureCount])
+    return Self.affine(x, subtracting: mean, times: transform, adding: nil)
+      .reshaped(images.shape)
   }
 
   /// Undoes `whiten(_:)`: `y · T⁻¹ + μ` per flattened sample.
@@ -110,10 +110,9 @@ public struct ZCAWhitening: Sendable, Equatable {
   /// - Throws: `ShapeError.mismatch` when a sample does not hold D elements.
   public func unwhiten(_ whitened: NDArray) throws -> NDArray {
     let n = try checkSamples(whitened, op: "zca unwhiten")
-    let data = Self.affine(
-      whitened.data, rows: n, subtracting: nil, times: inverse.data, adding: mean.data,
-      columns: featureCount)
-    return NDArray(shape: whitened.shape, data: data)
+    let y = whitened.reshaped([n, featureCount])
+    return Self.affine(y, subtracting: nil, times: inverse, adding: mean)
+      .reshaped(whitened.shape)
   }
 
   // MARK: - Files
@@ -191,38 +190,31 @@ public struct ZCAWhitening: Sendable, Equatable {
 // MARK: - Kernels
 
 extension ZCAWhitening {
-  /// Rows per GEMM block: bounds the centred scratch copy to `rowsPerBlock` × D floats
-  /// (24 MB for CIFAR) instead of a second copy of the whole data set.
+  /// Rows per GEMM block: bounds the scratch copies (a block's rows, then centred) to
+  /// `rowsPerBlock` × D floats each (24 MB for CIFAR) instead of copies of the whole data set.
   static let rowsPerBlock = 2048
 
-  /// Column means of a row-major rows × columns matrix, accumulated in Double.
-  static func columnMeans(_ x: [Float], rows: Int, columns: Int) -> [Float] {
-    var sums = [Double](repeating: 0, count: columns)
-    x.withUnsafeBufferPointer { x in
-      for r in 0..<rows {
-        for c in 0..<columns { sums[c] += Double(x[r * columns + c]) }
-      }
+  /// Column means [1, D] of x [N, D], accumulated in Double.
+  static func columnMeans(_ x: NDArray) -> NDArray {
+    let (rows, d) = (x.shape[0], x.shape[1])
+    var sums = [Double](repeating: 0, count: d)
+    for r in 0..<rows {
+      for (c, v) in x.data[(r * d)..<((r + 1) * d)].enumerated() { sums[c] += Double(v) }
     }
-    return sums.map { Float($0 / Double(rows)) }
+    return NDArray(shape: [1, d], data: sums.map { Float($0 / Double(rows)) })
   }
 
-  /// (X − μ)ᵀ (X − μ) / (rows − 1) as [columns, columns], one GEMM per block of centred rows.
-  static func covariance(_ x: [Float], mean: [Float], rows: Int, columns d: Int) -> NDArray {
-    var cov = [Float](repeating: 0, count: d * d)
-    var block = [Float](repeating: 0, count: min(rows, rowsPerBlock) * d)
+  /// (X − μ)ᵀ (X − μ) / (N − 1) [D, D] for x [N, D] and μ [1, D], one GEMM per block of
+  /// centred rows.
+  static func covariance(_ x: NDArray, mean: NDArray) -> NDArray {
+    let (rows, d) = (x.shape[0], x.shape[1])
+    var cov = NDArray.zeros([d, d])
     for start in stride(from: 0, to: rows, by: rowsPerBlock) {
-      let count = min(rowsPerBlock, rows - start)
-      centre(x, rows: start..<(start + count), mean: mean, into: &block)
-      block.withUnsafeBufferPointer { b in
-        cov.withUnsafeMutableBufferPointer { c in
-          Gemm.sgemm(
-            transA: true, transB: false, m: d, n: d, k: count, alpha: 1 / Float(rows - 1),
-            a: b.baseAddress!, lda: d, b: b.baseAddress!, ldb: d, beta: start == 0 ? 0 : 1,
-            c: c.baseAddress!, ldc: d)
-        }
-      }
+      let block = x.rows(start..<min(rows, start + rowsPerBlock)) - mean
+      cov.addMatmul(
+        block, block, transposeA: true, alpha: 1 / Float(rows - 1), beta: start == 0 ? 0 : 1)
     }
-    return NDArray(shape: [d, d], data: cov)
+    return cov
   }
 
   /// U · diag(scale) · Uᵀ for U [D, D].
@@ -231,53 +223,21 @@ extension ZCAWhitening {
     return scaled.matmul(u, transposeOther: true)
   }
 
-  /// (x − shift) · matrix + offset for each row of x [rows, d], with matrix [d, d]; rows are
-  /// centred blockwise when there is a shift, and x is read in place otherwise.
+  /// (x − shift) · matrix + offset for each row of x [N, D], with matrix [D, D] and shift,
+  /// offset [1, D]: one GEMM per block of rows, centred first when there is a shift, onto
+  /// rows holding the offset when there is one.
   static func affine(
-    _ x: [Float], rows: Int, subtracting shift: [Float]?, times matrix: [Float],
-    adding offset: [Float]?, columns d: Int
-  ) -> [Float] {
-    guard rows > 0, d > 0 else { return x }
-    var out = [Float](repeating: 0, count: rows * d)
-    if let offset {
-      for r in 0..<rows { out.replaceSubrange((r * d)..<((r + 1) * d), with: offset) }
-    }
-    var block = [Float](repeating: 0, count: shift == nil ? 0 : min(rows, rowsPerBlock) * d)
+    _ x: NDArray, subtracting shift: NDArray?, times matrix: NDArray, adding offset: NDArray?
+  ) -> NDArray {
+    let (rows, d) = (x.shape[0], x.shape[1])
+    guard rows > 0 && d > 0 else { return x }
+    var out = NDArray.zeros([rows, d])
+    if let offset { out = out + offset }
     for start in stride(from: 0, to: rows, by: rowsPerBlock) {
-      let count = min(rowsPerBlock, rows - start)
-      func multiply(_ a: UnsafePointer<Float>) {
-        matrix.withUnsafeBufferPointer { t in
-          out.withUnsafeMutableBufferPointer { c in
-            Gemm.sgemm(
-              transA: false, transB: false, m: count, n: d, k: d, a: a, lda: d,
-              b: t.baseAddress!, ldb: d, beta: offset == nil ? 0 : 1,
-              c: c.baseAddress! + start * d, ldc: d)
-          }
-        }
-      }
-      if let shift {
-        centre(x, rows: start..<(start + count), mean: shift, into: &block)
-        block.withUnsafeBufferPointer { multiply($0.baseAddress!) }
-      } else {
-        x.withUnsafeBufferPointer { multiply($0.baseAddress! + start * d) }
-      }
+      let block = x.rows(start..<min(rows, start + rowsPerBlock))
+      out.addMatmul(
+        shift.map { block - $0 } ?? block, matrix, beta: offset == nil ? 0 : 1, atRow: start)
     }
     return out
-  }
-
-  /// Writes rows `rows` of x minus `mean` to the front of `block`.
-  private static func centre(
-    _ x: [Float], rows: Range<Int>, mean: [Float], into block: inout [Float]
-  ) {
-    let d = mean.count
-    x.withUnsafeBufferPointer { x in
-      mean.withUnsafeBufferPointer { mean in
-        block.withUnsafeMutableBufferPointer { block in
-          for (i, r) in rows.enumerated() {
-            for c in 0..<d { block[i * d + c] = x[r * d + c] - mean[c] }
-          }
-        }
-      }
-    }
   }
 }

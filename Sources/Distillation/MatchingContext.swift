@@ -59,7 +59,7 @@ extension MatchingContext {
       let (xr, xs) = siamese(real, masked, rng: &rng)
       let value = loss(c, xr, xs)
       total += value.scalar
-      addRows(&grad, gradients(of: value, wrt: [leaf])[0].value, at: rows.lowerBound)
+      grad.addRows(gradients(of: value, wrt: [leaf])[0].value, at: rows.lowerBound)
     }
     return (total, grad)
   }
@@ -77,15 +77,4 @@ struct IterationGradient {
 func sliceRows(_ x: NDArray, _ rows: Range<Int>) -> NDArray {
   x.slice(lower: [rows.lowerBound] + Array(repeating: 0, count: x.rank - 1),
     upper: [rows.upperBound] + Array(x.shape.dropFirst()))
-}
-
-/// target[start + i] += rows[i] for the rows of `rows`.
-func addRows(_ target: inout NDArray, _ rows: NDArray, at start: Int) {
-  let width = rows.count / max(rows.shape[0], 1)
-  rows.withUnsafeBufferPointer { src in
-    target.withUnsafeMutableBufferPointer { dst in
-      let base = start * width
-      for i in 0..<src.count { dst[base + i] += src[i] }
-    }
-  }
 }

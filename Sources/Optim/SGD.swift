@@ -59,7 +59,7 @@ public final class SGDTrainer {
       if rule.weightDecay != 0 { d.addScaled(theta, rule.weightDecay) }
       if rule.momentum != 0 {
         if var v = velocities[i] {
-          v.scaleInPlace(rule.momentum)
+          v.scale(by: rule.momentum)
           v.addScaled(d, 1)
           velocities[i] = v
           d = v
@@ -71,14 +71,5 @@ public final class SGDTrainer {
       updated.append(Tensor(theta, requiresGrad: tensor.requiresGrad))
     }
     parameters.tensors = updated
-  }
-}
-
-extension NDArray {
-  /// self ← self · s.
-  mutating func scaleInPlace(_ s: Float) {
-    withUnsafeMutableBufferPointer { p in
-      for i in 0..<p.count { p[i] *= s }
-    }
   }
 }

@@ -46,6 +46,29 @@ extension NDArray {
     }
   }
 
+  /// self · scale, in place.
+  public mutating func scale(by scale: Float) {
+    withUnsafeMutableBufferPointer { p in
+      for i in 0..<p.count { p[i] *= scale }
+    }
+  }
+
+  /// Adds `rows` [m, …] to rows start..<start + m of self [M, …] (same trailing extents),
+  /// in place.
+  public mutating func addRows(_ rows: NDArray, at start: Int) {
+    let width = rows.count / Swift.max(rows.shape.first ?? 1, 1)
+    precondition(
+      rank == rows.rank && shape.dropFirst() == rows.shape.dropFirst()
+        && start >= 0 && start * width + rows.count <= count,
+      "addRows: \(rows.shape) at row \(start) of \(shape)")
+    withUnsafeMutableBufferPointer { dst in
+      rows.data.withUnsafeBufferPointer { src in
+        let base = start * width
+        for i in 0..<src.count { dst[base + i] += src[i] }
+      }
+    }
+  }
+
   /// Σ self[i] · other[i] in Double.
   public func dot(_ other: NDArray) -> Double {
     precondition(other.count == count, "dot: \(other.shape) and \(shape)")

@@ -10,6 +10,27 @@ extension NDArray {
     return MatmulKernel.run(self, other, transA: transposeSelf, transB: transposeOther)
   }
 
+  /// GEMM into a block of rows: rows `row..<row + m` of this [M, n] matrix become
+  /// `alpha · op(a) · op(b) + beta · (their values)`, with op(a) [m, k] and op(b) [k, n]
+  /// after the optional transposes. With `beta` = 0 the old values are never read, so they
+  /// may be anything (even NaN). Blocks written one call each (e.g. `rowsPerBlock` rows of a
+  /// large product) equal one whole call only up to rounding; the same calls give the same
+  /// bits.
+  public mutating func addMatmul(
+    _ a: NDArray, _ b: NDArray, transposeA: Bool = false, transposeB: Bool = false,
+    alpha: Float = 1, beta: Float = 1, atRow row: Int = 0
+  ) {
+    precondition(rank == 2 && a.rank == 2 && b.rank == 2, "addMatmul needs 2-D arrays")
+    let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+    let (k2, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+    precondition(
+      k == k2 && n == shape[1] && row >= 0 && row + m <= shape[0],
+      "addMatmul \(a.shape) × \(b.shape) into rows \(row)… of \(shape)")
+    MatmulKernel.accumulate(
+      a, b, transA: transposeA, transB: transposeB, alpha: alpha, beta: beta, into: &self,
+      row: row)
+  }
+
   /// 2-D convolution (cross-correlation, as PyTorch): x [N, C, H, W], filter [O, C, KH, KW],
   /// bias [O] → [N, O, OH, OW].
   public func conv2d(_ filter: NDArray, bias: NDArray? = nil, stride: Int = 1, padding: Int = 0)

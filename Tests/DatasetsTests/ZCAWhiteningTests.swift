@@ -143,8 +143,8 @@ struct ZCAFixture: Decodable {
   @Test func blockedCovarianceMatchesOneBlock() throws {
     let n = 2 * ZCAWhitening.rowsPerBlock + 37
     let x = Self.images([n, 2, 1, 3], seed: 11)
-    let mean = ZCAWhitening.columnMeans(x.data, rows: n, columns: 6)
-    let cov = ZCAWhitening.covariance(x.data, mean: mean, rows: n, columns: 6)
+    let flat = x.reshaped([n, 6])
+    let cov = ZCAWhitening.covariance(flat, mean: ZCAWhitening.columnMeans(flat))
     #expect(Self.relativeError(cov.data, Self.covariance(x)) < 1e-4)
     let zca = try ZCAWhitening.fit(x)
     let whitened = try zca.whiten(x)

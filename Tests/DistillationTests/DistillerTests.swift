@@ -112,7 +112,7 @@ import Testing
   @Test func nonFiniteDataIsReportedWithTheIteration() throws {
     let source = TinyProblem.source()
     var pixels = source.images
-    pixels.withUnsafeMutableBufferPointer { $0[0] = .nan }
+    pixels.data[0] = .nan
     let poisoned = try source.replacingImages(pixels)
     var options = TinyProblem.options(.dm)
     options.realBatch = 100  // every real image, so the NaN is drawn

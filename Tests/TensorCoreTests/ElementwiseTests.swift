@@ -113,4 +113,12 @@ import Testing
     #expect(a.data == [3, 0, 4, 8])
     #expect(a.dot(b) == 3 - 0 + 2 + 16)
   }
+
+  @Test func scaleAndAddRows() {
+    var a = NDArray(shape: [3, 2], data: [1, 2, 3, 4, 5, 6])
+    a.scale(by: 2)
+    #expect(a.data == [2, 4, 6, 8, 10, 12])
+    a.addRows(NDArray(shape: [2, 2], data: [1, 1, -1, -1]), at: 1)
+    #expect(a.data == [2, 4, 7, 9, 9, 11])
+  }
 }

@@ -16,6 +16,27 @@ import Testing
     }
   }
 
+  /// Blocks of rows written one call each, onto a non-zero C (β = 1) or over garbage (β = 0).
+  @Test(arguments: [false, true])
+  func addMatmulIntoRowBlocks(transposeA: Bool) {
+    let (m, k, n) = (7, 5, 3)
+    let a = TestInputs.uniform(transposeA ? [k, m] : [m, k], seed: 82)
+    let b = TestInputs.uniform([k, n], seed: 83)
+    let c = TestInputs.uniform([m, n], seed: 84)
+    let product = Reference.matmul(a, b, transposeA: transposeA, transposeB: false)
+    var accumulated = c
+    var overwritten = NDArray(repeating: .nan, shape: [m, n])
+    for rows in [0..<4, 4..<7] {
+      let block = transposeA ? a.slice(lower: [0, rows.lowerBound], upper: [k, rows.upperBound])
+        : a.rows(rows)
+      accumulated.addMatmul(block, b, transposeA: transposeA, alpha: 2, atRow: rows.lowerBound)
+      overwritten.addMatmul(block, b, transposeA: transposeA, beta: 0, atRow: rows.lowerBound)
+    }
+    let expected = zip(product, c.data).map { 2 * $0 + Double($1) }
+    #expect(Approx.compare(accumulated.data, expected, rtol: 1e-5, atol: 1e-5).passed)
+    #expect(Approx.compare(overwritten.data, product, rtol: 1e-5, atol: 1e-5).passed)
+  }
+
   @Test func emptyInnerExtentGivesZeros() {
     let a = NDArray.zeros([3, 0])
     let b = NDArray.zeros([0, 2])

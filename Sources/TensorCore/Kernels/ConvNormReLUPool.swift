@@ -64,7 +64,7 @@ enum ConvNormReLUPoolKernel {
     var sums = [Double](repeating: 0, count: 3 * n * o)  // Σ gz, Σ gz·x̂, Σ ∂z per plane
     partials.withUnsafeMutableBufferPointer { pp in
       sums.withUnsafeMutableBufferPointer { ps in
-        let (partial, sum) = (SharedPointer(pp.baseAddress!), SharedDoubles(ps.baseAddress!))
+        let (partial, sum) = (SharedPointer(pp.baseAddress!), SharedPointer(ps.baseAddress!))
         withSharedPointers(x.data, w.data, bias.data) { px, pw, pb in
           gy.data.withUnsafeBufferPointer { pg in
             Parallel.forEachRange(groups, costPerItem: 2 * size * m * n / groups) { range in

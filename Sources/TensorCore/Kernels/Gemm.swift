@@ -1,7 +1,8 @@
 import CBLAS
 import Dispatch
 
-/// Thin wrappers over OpenBLAS `cblas_sgemm` (row-major).
+/// Thin wrappers over OpenBLAS `cblas_sgemm` (row-major). Other modules multiply through
+/// `NDArray.matmul` and `NDArray.addMatmul`; only the thread set-up is public.
 public enum Gemm {
   /// C[m, n] = alpha · op(A) · op(B) + beta · C, with op(A) [m, k] and op(B) [k, n].
   /// `lda`, `ldb`, `ldc` are the row strides of A, B, C as stored.
@@ -11,7 +12,7 @@ public enum Gemm {
   /// OpenBLAS call: one thread pool for GEMM and the element-wise kernels, instead of OpenBLAS
   /// threads spinning (sched_yield) between calls while GCD runs the rest. Every C element is
   /// still one kernel's dot product over the same K blocks, so results do not change.
-  public static func sgemm(
+  static func sgemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
     c: UnsafeMutablePointer<Float>, ldc: Int
@@ -30,8 +31,8 @@ public enum Gemm {
     _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float,
     _ c: UnsafeMutablePointer<Float>, _ ldc: Int, workers: Int
   ) {
-    let pa = SharedConstPointer(a)
-    let pb = SharedConstPointer(b)
+    let pa = SharedPointer(readOnly: a)
+    let pb = SharedPointer(readOnly: b)
     let pc = SharedPointer(c)
     if n >= m {
       let block = (n + workers - 1) / workers
@@ -68,7 +69,7 @@ public enum Gemm {
   }
 
   /// True once `useWorkerThreads()` has made OpenBLAS single-threaded.
-  nonisolated(unsafe) public private(set) static var splitAcrossWorkers = false
+  nonisolated(unsafe) private(set) static var splitAcrossWorkers = false
 
   /// Runs every GEMM on the `Parallel` workers (OpenBLAS itself single-threaded).
   public static func useWorkerThreads() {
@@ -105,5 +106,31 @@ enum MatmulKernel {
       }
     }
     return NDArray(shape: [m, n], data: data)
+  }
+
+  /// Rows row..<row + m of c ← alpha · op(a) · op(b) + beta · those rows (shapes checked by
+  /// `NDArray.addMatmul`).
+  static func accumulate(
+    _ a: NDArray, _ b: NDArray, transA: Bool, transB: Bool, alpha: Float, beta: Float,
+    into c: inout NDArray, row: Int
+  ) {
+    let m = transA ? a.shape[1] : a.shape[0]
+    let k = transA ? a.shape[0] : a.shape[1]
+    let n = c.shape[1]
+    guard m > 0 && n > 0 else { return }
+    c.withUnsafeMutableBufferPointer { pc in
+      let out = pc.baseAddress! + row * n
+      if k == 0 {
+        for i in 0..<(m * n) { out[i] = beta == 0 ? 0 : beta * out[i] }
+        return
+      }
+      a.data.withUnsafeBufferPointer { pa in
+        b.data.withUnsafeBufferPointer { pb in
+          Gemm.sgemm(
+            transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: pa.baseAddress!,
+            lda: a.shape[1], b: pb.baseAddress!, ldb: b.shape[1], beta: beta, c: out, ldc: n)
+        }
+      }
+    }
   }
 }

@@ -41,7 +41,7 @@ extension NormReLUPoolKernel {
           gammaParts.withUnsafeMutableBufferPointer { pparts in
             let out = AdjointOutputs(
               x: pdx.map(SharedPointer.init), gy: SharedPointer(pdg.baseAddress!),
-              gamma: SharedDoubles(pparts.baseAddress!))
+              gamma: SharedPointer(pparts.baseAddress!))
             Parallel.forEachRange(n * c, costPerItem: 12 * m) { planes in
               let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 3 * m + w)
               defer { scratch.deallocate() }
@@ -85,10 +85,10 @@ extension NormReLUPoolKernel {
 
 /// Where the planes of `backwardAdjoint` write: ∂x and ∂gy per plane, ∂γ as one Double
 /// partial per plane (summed over images in order afterwards).
-struct AdjointOutputs: @unchecked Sendable {
-  let x: SharedPointer?
-  let gy: SharedPointer
-  let gamma: SharedDoubles
+struct AdjointOutputs: Sendable {
+  let x: SharedPointer<Float>?
+  let gy: SharedPointer<Float>
+  let gamma: SharedPointer<Double>
 }
 
 /// One plane of `NormReLUPoolKernel.backwardAdjoint`.

@@ -12,7 +12,8 @@ enum NormReLUPoolKernel {
     /// Statistics of `planes` planes, written by `body` through shareable pointers to μ and s
     /// (the workers of a forward pass write disjoint planes).
     static func filled(
-      planes: Int, _ body: (_ mean: SharedPointer, _ inverseStd: SharedPointer) -> Void
+      planes: Int,
+      _ body: (_ mean: SharedPointer<Float>, _ inverseStd: SharedPointer<Float>) -> Void
     ) -> Statistics {
       var means = [Float](repeating: 0, count: planes)
       var scales = [Float](repeating: 0, count: planes)
@@ -68,7 +69,7 @@ enum NormReLUPoolKernel {
       let o = SharedPointer(out.baseAddress!)
       sumsG.withUnsafeMutableBufferPointer { p1 in
         sumsGX.withUnsafeMutableBufferPointer { p2 in
-          let (s1, s2) = (SharedDoubles(p1.baseAddress!), SharedDoubles(p2.baseAddress!))
+          let (s1, s2) = (SharedPointer(p1.baseAddress!), SharedPointer(p2.baseAddress!))
           x.data.withUnsafeBufferPointer { px in
             gy.data.withUnsafeBufferPointer { pg in
               Parallel.forEachRange(n * c, costPerItem: 6 * m) { planes in

@@ -36,28 +36,19 @@ public enum Parallel {
   }
 }
 
-/// A mutable pointer that may be shared across the ranges of `Parallel.forEachRange`,
-/// which write disjoint elements.
-public struct SharedPointer: @unchecked Sendable {
-  public let base: UnsafeMutablePointer<Float>
-  @inlinable public init(_ base: UnsafeMutablePointer<Float>) { self.base = base }
-  @inlinable public subscript(i: Int) -> Float {
+/// A pointer that concurrent workers (the ranges of `Parallel.forEachRange`, GEMM blocks) may
+/// share: they write disjoint elements, or only read. Inputs are shared through
+/// `init(readOnly:)`, and nothing writes through those.
+public struct SharedPointer<Element>: @unchecked Sendable {
+  public let base: UnsafeMutablePointer<Element>
+  @inlinable public init(_ base: UnsafeMutablePointer<Element>) { self.base = base }
+  @inlinable public init(readOnly base: UnsafePointer<Element>) {
+    self.base = UnsafeMutablePointer(mutating: base)
+  }
+  @inlinable public subscript(i: Int) -> Element {
     get { base[i] }
     nonmutating set { base[i] = newValue }
   }
-}
-
-/// A read-only pointer shared across concurrent workers.
-public struct SharedConstPointer: @unchecked Sendable {
-  public let base: UnsafePointer<Float>
-  @inlinable public init(_ base: UnsafePointer<Float>) { self.base = base }
-}
-
-/// A Double buffer shared across the ranges of `Parallel.forEachRange`, which write
-/// disjoint elements.
-struct SharedDoubles: @unchecked Sendable {
-  let base: UnsafeMutablePointer<Double>
-  init(_ base: UnsafeMutablePointer<Double>) { self.base = base }
 }
 
 /// Runs `body` with shareable pointers to three arrays' elements (kernels read their inputs
@@ -65,7 +56,7 @@ struct SharedDoubles: @unchecked Sendable {
 /// not be read.
 func withSharedPointers<R>(
   _ a: [Float], _ b: [Float], _ c: [Float] = [],
-  _ body: (SharedConstPointer, SharedConstPointer, SharedConstPointer) -> R
+  _ body: (SharedPointer<Float>, SharedPointer<Float>, SharedPointer<Float>) -> R
 ) -> R {
   a.withUnsafeBufferPointer { pa in
     b.withUnsafeBufferPointer { pb in
@@ -73,8 +64,9 @@ func withSharedPointers<R>(
         // An empty array's base address may be nil.
         let empty = UnsafePointer<Float>(bitPattern: MemoryLayout<Float>.alignment)!
         return body(
-          SharedConstPointer(pa.baseAddress ?? empty), SharedConstPointer(pb.baseAddress ?? empty),
-          SharedConstPointer(pc.baseAddress ?? empty))
+          SharedPointer(readOnly: pa.baseAddress ?? empty),
+          SharedPointer(readOnly: pb.baseAddress ?? empty),
+          SharedPointer(readOnly: pc.baseAddress ?? empty))
       }
     }
   }

@@ -90,7 +90,7 @@ enum PoolKernel {
     let planes = x.shape[0] * x.shape[1]
     var indices = [Int32](repeating: 0, count: planes * oh * ow)
     indices.withUnsafeMutableBufferPointer { pi in
-      let idx = UnsafeMutableSendable(pi.baseAddress!)
+      let idx = SharedPointer(pi.baseAddress!)
       x.data.withUnsafeBufferPointer { px in
         Parallel.forEachRange(planes, costPerItem: h * w) { range in
           for plane in range {
@@ -113,10 +113,4 @@ enum PoolKernel {
     }
     return (outShape, indices)
   }
-}
-
-/// An Int32 pointer shareable across disjoint parallel ranges.
-struct UnsafeMutableSendable: @unchecked Sendable {
-  let base: UnsafeMutablePointer<Int32>
-  init(_ base: UnsafeMutablePointer<Int32>) { self.base = base }
 }

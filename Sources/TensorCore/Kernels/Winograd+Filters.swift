@@ -14,7 +14,7 @@ extension WinogradKernel {
     var u = [Float](repeating: 0, count: t.points * count)
     w.data.withUnsafeBufferPointer { pw in
       u.withUnsafeMutableBufferPointer { pu in
-        let (pw, pu) = (SharedConstPointer(pw.baseAddress!), SharedPointer(pu.baseAddress!))
+        let (pw, pu) = (SharedPointer(readOnly: pw.baseAddress!), SharedPointer(pu.baseAddress!))
         Parallel.forEachRange(count, costPerItem: 4 * t.points) { range in
           for k in range {
             if t.m == 4 {
@@ -35,7 +35,7 @@ extension WinogradKernel {
     var dg = [Float](repeating: 0, count: 9 * count)
     du.withUnsafeBufferPointer { pd in
       dg.withUnsafeMutableBufferPointer { pg in
-        let (pd, pg) = (SharedConstPointer(pd.baseAddress!), SharedPointer(pg.baseAddress!))
+        let (pd, pg) = (SharedPointer(readOnly: pd.baseAddress!), SharedPointer(pg.baseAddress!))
         Parallel.forEachRange(count, costPerItem: 4 * t.points) { range in
           for k in range {
             if t.m == 4 {
