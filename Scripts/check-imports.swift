@@ -1,4 +1,4 @@
-// Checks the dependency table of STYLE.md B3 against Package.swift, in both directions: each
+// Checks the module dependency table (docs/ARCHITECTURE.md §1) against Package.swift, in both directions: each
 // target declares every package target it imports, and imports every target it declares.
 // SwiftPM's --explicit-target-dependency-import-check only fails an import of a target
 // outside the importer's transitive dependencies (a test target importing Datasets through

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fails when a file is longer than the house cap (STYLE.md B5: files aim at 100–400 lines):
+# Fails when a file is longer than the house cap (docs/ARCHITECTURE.md: files aim at 100–400 lines):
 # 400 lines for every file under Sources/, 600 for the Swift files under Tests/ (suites of
 # parameterised cases and reference tables run longer; the data files beside them, fixtures
 # and goldens, are not counted). Prints the longest file of each tree either way.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # swift-format lint of Sources, Tests, Scripts and Package.swift with the committed
-# .swift-format (STYLE.md B10); any finding fails. `Scripts/lint.sh --fix` rewrites the files
+# .swift-format (docs/ARCHITECTURE.md); any finding fails. `Scripts/lint.sh --fix` rewrites the files
 # in place instead (`swift format -i`); the lint then passes.
 #
 # .swift-format is swift-format's default configuration (2-space indent, 100 columns, the

@@ -21,7 +21,17 @@ protocol SavableObject: ShellObject {
 /// [N], `ddcal.classes` uint8 (names joined by newlines), `ddcal.mean`/`ddcal.std` float32 [C].
 /// Predictions: `logits` [N, K], `labels` int64 [N], optional `temperature` [1].
 enum Archive {
+  /// Writes `value` to `path`, creating missing parent folders first (as a notebook's
+  /// `save x "results/run-3/x.npz"` expects).
   static func save(_ value: Value, to path: String) throws {
+    let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
+    if !FileManager.default.fileExists(atPath: parent.path) {
+      do {
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+      } catch {
+        throw ShellError.io(path: parent.path, message: "cannot create the folder: \(error.localizedDescription)")
+      }
+    }
     switch value {
     case .tensor(let array):
       if path.hasSuffix(".npy") {
