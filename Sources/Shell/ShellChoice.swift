@@ -50,7 +50,7 @@ enum LossChoice: String, ShellChoice { case ce, ls, focal }
 enum MaskChoice: String, ShellChoice { case none, fixed, ds }
 
 /// `plot KIND`.
-enum PlotKind: String, ShellChoice { case reliability, hist, lines, curves }
+enum PlotKind: String, ShellChoice { case reliability, hist, lines, curves, scatter, tsne }
 
 /// `show display=`: undo the dataset's normalisation, or stretch each image.
 enum PixelDisplay: String, ShellChoice { case dataset, minmax }

@@ -29,6 +29,8 @@ extension ShellTestSuite {
       r = eval net te
       p = r
       rgb = dataset (randn [4, 3, 8, 8] seed=6) [0, 1, 0, 1]
+      f = features net te layer=fc
+      emb = tsne f perplexity=10 iterations=50 early=20 seed=0
       """
 
     /// Session folders (where figures go) live here, never in the working directory.
@@ -80,6 +82,8 @@ extension ShellTestSuite {
         ml = maxlogit net te
         e = evaluate_set sub fm models=1 epochs=1
         d = distill dm tr ipc=1 iterations=1 width=4 depth=1
+        sp = svd sub
+        ss = svd_sweep [sub] fm drops=[0] models=1 epochs=1 width=4
         """
       #expect(harness.script(more).outcome == .success)
       var seen: Set<String> = []
@@ -92,7 +96,7 @@ extension ShellTestSuite {
         }
       }
       for type in ["dataset", "data", "model", "history", "predictions", "sweep", "report",
-        "maxlogit", "protocol"]
+        "maxlogit", "protocol", "spectrum", "svd_sweep", "embedding"]
       {
         #expect(seen.contains(type), "no \(type) was checked")
       }

@@ -10,7 +10,7 @@ import Training
 /// The paper's representation analyses (§3.2, §5.4–§5.6, appendix B.2): layer features, the
 /// SVD of datasets, and accuracy after dropping top singular components.
 public enum AnalysisCommands: CommandProvider {
-  public static var commands: [Command] { [features, svd, svdDrop, svdSweep] }
+  public static var commands: [Command] { [features, svd, svdDrop, svdSweep, tsne] }
 
   static var features: Command {
     Command(

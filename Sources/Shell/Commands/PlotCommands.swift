@@ -26,6 +26,11 @@ public enum PlotCommands: CommandProvider {
                                           cumulative explained ratio of svd spectra (Fig. 13);
                                           accuracy against % dropped of an svd_sweep (Fig. 3, 5).
         plot curves H1 H2 …               loss and accuracy per epoch of training histories.
+        plot scatter E1 E2 …              t-SNE maps (from `tsne`, or [N, 2] tensors) coloured
+                                          by labels= with classes= in the legend (Fig. 4, 6).
+        plot tsne M1 M2 … data=D          the Fig. 4 grid in one command: a row per model, a
+                                          column per layer (layers=, default conv1…conv3, fc),
+                                          t-SNE (Barnes–Hut, seeded) of `count` images of D.
         Models are labelled by names=[...] or by how they were made. The file goes into the
         session folder (file= names it; .png, .svg or .pdf) and into transcript.md.
         """,
@@ -35,6 +40,11 @@ public enum PlotCommands: CommandProvider {
         .keyword("data", .images, doc: "images (reliability, hist)"),
         .keyword("names", .list(.string), doc: "labels, one per value"),
         .keyword("r", .float, default: .float(0), doc: "input mask ratio (hist)"),
+        .keyword("labels", Arguments.arrayType, doc: "class of each point (scatter)"),
+        .keyword("classes", .list(.string), doc: "class names for the legend (scatter)"),
+        .keyword("layers", .list(.choice(AnalysisCommands.layerNames)), default: .list(["conv1", "conv2", "conv3", "fc"].map { .string($0) }), doc: "layers, one column each (tsne)"),
+        .keyword("count", .int, default: .int(1000), unit: "images", doc: "images embedded (tsne)"),
+        .keyword("seed", .int, doc: "image sample and t-SNE seed (tsne)"),
         .keyword("title", .string, doc: "figure title"),
         .keyword("file", .path, doc: "file name (default: <kind>-N.png)"),
         .keyword("dpi", .float, default: .float(100), doc: "resolution of .png output"),
@@ -54,6 +64,8 @@ public enum PlotCommands: CommandProvider {
         case .hist: figure = try histogram(values, names, args, title)
         case .lines: figure = try sweepLines(values, names, title)
         case .curves: figure = try curves(values, names, title)
+        case .scatter: figure = try scatter(values, names, args, title)
+        case .tsne: figure = try tsneGrid(values, names, context, title)
         }
       } catch let error as ShellError {
         throw error
