@@ -20,7 +20,9 @@ extension DataSVD {
   }
 
   /// Each matrix without its top ⌈fraction · rankᵢ⌉ components.
-  static func imageDrop(_ images: NDArray, fraction: Double) throws -> (images: NDArray, dropped: Int) {
+  static func imageDrop(_ images: NDArray, fraction: Double) throws -> (
+    images: NDArray, dropped: Int
+  ) {
     let (h, w) = (images.shape[2], images.shape[3])
     var out = images
     var largest = 0

@@ -40,7 +40,8 @@ public enum DataSVD {
   {
     try check(images, mode)
     guard fraction >= 0, fraction <= 1 else {
-      throw AnalysisError.invalidOption(name: "drop", value: "\(fraction)", expected: "a fraction in [0, 1]")
+      throw AnalysisError.invalidOption(
+        name: "drop", value: "\(fraction)", expected: "a fraction in [0, 1]")
     }
     switch mode {
     case .dataset:
@@ -57,7 +58,9 @@ public enum DataSVD {
   }
 
   static func check(_ images: NDArray, _ mode: SpectrumMode) throws {
-    guard images.rank >= 2, images.shape[0] > 0 else { throw AnalysisError.empty(what: "the image set") }
+    guard images.rank >= 2, images.shape[0] > 0 else {
+      throw AnalysisError.empty(what: "the image set")
+    }
     if mode == .image, images.rank != 4 {
       throw AnalysisError.invalidOption(
         name: "mode", value: "image", expected: "images [N, C, H, W], got \(images.shape)")

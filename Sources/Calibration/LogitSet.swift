@@ -24,7 +24,8 @@ public struct LogitSet: Sendable, Equatable {
     guard classCount >= 2, logits.count % classCount == 0 else {
       throw CalibrationError.logitsShape([logits.count / max(classCount, 1), classCount])
     }
-    try Predictions.validate(rows: logits.count / classCount, classCount: classCount, labels: labels)
+    try Predictions.validate(
+      rows: logits.count / classCount, classCount: classCount, labels: labels)
     try Self.checkTemperature(temperature)
     if let bad = logits.firstIndex(where: { !$0.isFinite }) {
       throw CalibrationError.nonFiniteLogits(row: bad / classCount)

@@ -148,7 +148,8 @@ public enum TemperatureScaling {
     guard classCount >= 2, logits.count % classCount == 0 else {
       throw CalibrationError.logitsShape([logits.count / max(classCount, 1), classCount])
     }
-    try Predictions.validate(rows: logits.count / classCount, classCount: classCount, labels: labels)
+    try Predictions.validate(
+      rows: logits.count / classCount, classCount: classCount, labels: labels)
     if let bad = logits.firstIndex(where: { !$0.isFinite }) {
       throw CalibrationError.nonFiniteLogits(row: bad / classCount)
     }

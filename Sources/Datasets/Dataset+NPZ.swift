@@ -35,7 +35,8 @@ extension Dataset {
     }
     let classCount = max(names.count, (labels.max() ?? 0) + 1)
     var normalization: Normalization? = nil
-    if let mean = archive["ddcal.mean"]?.float32Array, let std = archive["ddcal.std"]?.float32Array {
+    if let mean = archive["ddcal.mean"]?.float32Array, let std = archive["ddcal.std"]?.float32Array
+    {
       normalization = try Normalization(mean: mean.data, std: std.data)
     }
     try self.init(

@@ -15,7 +15,8 @@ extension DistillationOptions {
       "outer_loop=\(outerLoop)", "inner_loop=\(innerLoop)", "lr_net=\(networkLearningRate)",
       "batch_train=\(trainBatch)", "syn_steps=\(syntheticSteps)", "expert_epochs=\(expertEpochs)",
       "max_start_epoch=\(maxStartEpoch)", "lr_lr=\(stepSizeLearningRate)",
-      "lr_teacher=\(initialStepSize)", "chunk=\(studentChunk)", "checkpoint_every=\(checkpointEvery)",
+      "lr_teacher=\(initialStepSize)", "chunk=\(studentChunk)",
+      "checkpoint_every=\(checkpointEvery)",
     ]
     if let syntheticBatch { lines.append("batch_syn=\(syntheticBatch)") }
     if let expertDirectory { lines.append("experts=\(expertDirectory)") }
@@ -40,19 +41,24 @@ extension DistillationOptions {
       table[String(line[..<eq])] = String(line[line.index(after: eq)...])
     }
     func value(_ key: String) throws -> String {
-      guard let v = table[key] else { throw DistillationError.invalidOption(.settings, "settings lack \(key)") }
+      guard let v = table[key] else {
+        throw DistillationError.invalidOption(.settings, "settings lack \(key)")
+      }
       return v
     }
     func parse<T: LosslessStringConvertible>(_ key: String) throws -> T {
       guard let v = T(try value(key)) else {
-        throw DistillationError.invalidOption(.settings, "settings: malformed \(key)=\(table[key] ?? "")")
+        throw DistillationError.invalidOption(
+          .settings, "settings: malformed \(key)=\(table[key] ?? "")")
       }
       return v
     }
     guard let method = DistillMethod(rawValue: try value("method")) else {
-      throw DistillationError.invalidOption(.settings, "settings: unknown method \(table["method"] ?? "")")
+      throw DistillationError.invalidOption(
+        .settings, "settings: unknown method \(table["method"] ?? "")")
     }
-    self.init(method: method, imagesPerClass: try parse("ipc"), network: try Self.network(value("net")))
+    self.init(
+      method: method, imagesPerClass: try parse("ipc"), network: try Self.network(value("net")))
     iterations = try parse("iterations")
     imageLearningRate = try parse("lr_img")
     imageMomentum = try parse("momentum")
@@ -99,6 +105,7 @@ extension DistillationOptions {
     if parts.count == 3, parts[0] == "ds", let low = Float(parts[1]), let high = Float(parts[2]) {
       return .dynamic(minimum: low, maximum: high)
     }
-    throw DistillationError.invalidOption(.settings, "malformed mask \(text): use none, r or ds:min:max")
+    throw DistillationError.invalidOption(
+      .settings, "malformed mask \(text): use none, r or ds:min:max")
   }
 }

@@ -54,7 +54,9 @@ public struct DistillationState: Sendable, Equatable {
     var extra: [(String, NPYArray)] = [
       ("ddcal.checkpoint.losses", NPYArray(NDArray(shape: [losses.count], data: losses)))
     ]
-    if let v = imageOptimizer.velocity { extra.append(("ddcal.checkpoint.image_velocity", NPYArray(v))) }
+    if let v = imageOptimizer.velocity {
+      extra.append(("ddcal.checkpoint.image_velocity", NPYArray(v)))
+    }
     if let v = stepSizeOptimizer?.velocity {
       extra.append(("ddcal.checkpoint.lr_velocity", NPYArray(v)))
     }
@@ -65,17 +67,20 @@ public struct DistillationState: Sendable, Equatable {
   public static func load(path: String, options: DistillationOptions) throws -> DistillationState {
     let archive = try NPZ.read(path)
     guard let losses = archive["ddcal.checkpoint.losses"]?.float32Array else {
-      throw DistillationError.malformedFile(path: path, message: "not a checkpoint (no ddcal.checkpoint.losses)")
+      throw DistillationError.malformedFile(
+        path: path, message: "not a checkpoint (no ddcal.checkpoint.losses)")
     }
     let set = try SyntheticSet(npz: archive)
     let velocity = archive["ddcal.checkpoint.image_velocity"]?.float32Array
     if let velocity, velocity.shape != set.images.shape {
-      throw DistillationError.malformedFile(path: path, message: "image velocity has the wrong shape")
+      throw DistillationError.malformedFile(
+        path: path, message: "image velocity has the wrong shape")
     }
     var state = DistillationState(
       set: set,
       imageOptimizer: PixelOptimizer(
-        learningRate: options.imageLearningRate, momentum: options.imageMomentum, velocity: velocity),
+        learningRate: options.imageLearningRate, momentum: options.imageMomentum, velocity: velocity
+      ),
       stepSizeOptimizer: nil, losses: losses.data)
     if options.method == .mtt {
       state.stepSizeOptimizer = PixelOptimizer(

@@ -33,21 +33,26 @@ public struct Distiller {
   public init(options: DistillationOptions, source: Dataset, experts: ExpertBuffer? = nil) throws {
     try options.validate()
     let n = options.network
-    guard source.imageShape == [n.channels, n.height, n.width], source.classCount == n.classes else {
+    guard source.imageShape == [n.channels, n.height, n.width], source.classCount == n.classes
+    else {
       throw DistillationError.invalidOption(
-        .network, "the network expects \(n.classes) classes of \([n.channels, n.height, n.width]), "
+        .network,
+        "the network expects \(n.classes) classes of \([n.channels, n.height, n.width]), "
           + "the data has \(source.classCount) of \(source.imageShape)")
     }
     if options.method == .mtt {
       guard let experts else {
-        throw DistillationError.invalidOption(.experts, "mtt needs expert trajectories (see `experts`)")
+        throw DistillationError.invalidOption(
+          .experts, "mtt needs expert trajectories (see `experts`)")
       }
       guard experts.network == n else {
-        throw DistillationError.invalidOption(.experts, "the experts were trained on another network")
+        throw DistillationError.invalidOption(
+          .experts, "the experts were trained on another network")
       }
       guard options.maxStartEpoch + options.expertEpochs <= experts.snapshotCount - 1 else {
         throw DistillationError.invalidOption(
-          .maxStartEpoch, "max_start_epoch + expert_epochs (\(options.maxStartEpoch + options.expertEpochs)) "
+          .maxStartEpoch,
+          "max_start_epoch + expert_epochs (\(options.maxStartEpoch + options.expertEpochs)) "
             + "exceeds the experts' \(experts.snapshotCount - 1) epochs")
       }
     }
@@ -67,11 +72,13 @@ public struct Distiller {
     var stepSize: PixelOptimizer? = nil
     if options.method == .mtt {
       set.learningRate = options.initialStepSize
-      stepSize = PixelOptimizer(learningRate: options.stepSizeLearningRate, momentum: options.imageMomentum)
+      stepSize = PixelOptimizer(
+        learningRate: options.stepSizeLearningRate, momentum: options.imageMomentum)
     }
     return DistillationState(
       set: set,
-      imageOptimizer: PixelOptimizer(learningRate: options.imageLearningRate, momentum: options.imageMomentum),
+      imageOptimizer: PixelOptimizer(
+        learningRate: options.imageLearningRate, momentum: options.imageMomentum),
       stepSizeOptimizer: stepSize)
   }
 
@@ -116,7 +123,9 @@ public struct Distiller {
   }
 
   /// One iteration on `state`; returns the mask ratio it used.
-  func step(_ state: inout DistillationState, iteration: Int, shouldStop: () -> Bool) throws -> Float {
+  func step(_ state: inout DistillationState, iteration: Int, shouldStop: () -> Bool) throws
+    -> Float
+  {
     var rng = RandomStream(seed: options.seed).split(UInt64(iteration))
     let ratio = options.mask.ratio(rng: &rng)
     let loss: Float
@@ -164,7 +173,8 @@ public struct Distiller {
 
   private func check(_ g: IterationGradient, _ iteration: Int) throws {
     guard g.loss.isFinite else {
-      throw DistillationError.nonFinite(what: "the \(options.method.rawValue) loss", iteration: iteration)
+      throw DistillationError.nonFinite(
+        what: "the \(options.method.rawValue) loss", iteration: iteration)
     }
     guard g.images.isFinite, (g.stepSize ?? 0).isFinite else {
       throw DistillationError.nonFinite(what: "the image gradient", iteration: iteration)

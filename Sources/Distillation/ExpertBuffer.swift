@@ -30,7 +30,10 @@ public struct ExpertBuffer: Sendable {
   /// Writes one expert's trajectory atomically.
   public static func save(_ trajectory: NDArray, network: ConvNetConfig, to path: String) throws {
     try NPZ.write(
-      [("trajectory", NPYArray(trajectory)), ("ddcal.config", try NPYArray(int64: network.code, shape: [8]))],
+      [
+        ("trajectory", NPYArray(trajectory)),
+        ("ddcal.config", try NPYArray(int64: network.code, shape: [8])),
+      ],
       to: path)
   }
 
@@ -46,7 +49,9 @@ public struct ExpertBuffer: Sendable {
       let archive = try NPZ.read(file)
       guard let code = archive["ddcal.config"]?.integers, let config = ConvNetConfig(code: code),
         let trajectory = archive["trajectory"]?.float32Array, trajectory.rank == 2
-      else { throw DistillationError.malformedFile(path: file, message: "not an expert trajectory") }
+      else {
+        throw DistillationError.malformedFile(path: file, message: "not an expert trajectory")
+      }
       var rng = RandomStream(seed: 0)
       let scalars = ConvNet(config, rng: &rng).parameters.scalarCount
       guard trajectory.shape[1] == scalars, network == nil || network == config else {

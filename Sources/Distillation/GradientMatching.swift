@@ -38,12 +38,14 @@ enum GradientMatching {
     let theta = net.parameters.asLeaves()
     return context.sumOverClasses(images, ratio: ratio, rng: &rng) { c, xr, xs in
       let realGrads = gradients(
-        of: Losses.crossEntropy(net.forward(xr, with: theta, training: true),
+        of: Losses.crossEntropy(
+          net.forward(xr, with: theta, training: true),
           labels: Array(repeating: c, count: xr.shape[0])),
         wrt: theta.tensors
       ).map { $0.detached() }
       let synGrads = gradients(
-        of: Losses.crossEntropy(net.forward(xs, with: theta, training: true),
+        of: Losses.crossEntropy(
+          net.forward(xs, with: theta, training: true),
           labels: Array(repeating: c, count: xs.shape[0])),
         wrt: theta.tensors, createGraph: true)
       return MatchingDistance.layerwise(synthetic: synGrads, real: realGrads)
@@ -58,7 +60,8 @@ enum GradientMatching {
     let labels = (0..<context.source.classCount).flatMap {
       Array(repeating: $0, count: options.imagesPerClass)
     }
-    let sgd = SGDTrainer(SGD(learningRate: options.networkLearningRate), parameterCount: net.parameters.count)
+    let sgd = SGDTrainer(
+      SGD(learningRate: options.networkLearningRate), parameterCount: net.parameters.count)
     for _ in 0..<options.innerLoop {
       let order = rng.permutation(labels.count)
       for start in stride(from: 0, to: order.count, by: options.trainBatch) {

@@ -37,10 +37,13 @@ public enum MaskSchedule: Sendable, Equatable, CustomStringConvertible {
     switch self {
     case .none: return
     case .fixed(let r):
-      guard r >= 0, r < 1 else { throw DistillationError.invalidOption(.mask, "mask ratio \(r) is not in [0, 1)") }
+      guard r >= 0, r < 1 else {
+        throw DistillationError.invalidOption(.mask, "mask ratio \(r) is not in [0, 1)")
+      }
     case .dynamic(let low, let high):
       guard low >= 0, high < 1, low <= high else {
-        throw DistillationError.invalidOption(.mask, "mask range [\(low), \(high)] is not within [0, 1)")
+        throw DistillationError.invalidOption(
+          .mask, "mask range [\(low), \(high)] is not within [0, 1)")
       }
     }
   }

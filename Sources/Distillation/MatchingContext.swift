@@ -75,6 +75,7 @@ struct IterationGradient {
 
 /// Rows `rows` of x [N, …] as a new array.
 func sliceRows(_ x: NDArray, _ rows: Range<Int>) -> NDArray {
-  x.slice(lower: [rows.lowerBound] + Array(repeating: 0, count: x.rank - 1),
+  x.slice(
+    lower: [rows.lowerBound] + Array(repeating: 0, count: x.rank - 1),
     upper: [rows.upperBound] + Array(x.shape.dropFirst()))
 }

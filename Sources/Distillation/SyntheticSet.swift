@@ -40,7 +40,9 @@ public struct SyntheticSet: Sendable, Equatable {
     from source: Dataset, imagesPerClass ipc: Int, initialization: SyntheticInitialization,
     rng: inout RandomStream
   ) throws -> SyntheticSet {
-    guard ipc >= 1 else { throw DistillationError.invalidOption(.imagesPerClass, "ipc must be at least 1") }
+    guard ipc >= 1 else {
+      throw DistillationError.invalidOption(.imagesPerClass, "ipc must be at least 1")
+    }
     let k = source.classCount
     let labels = (0..<k).flatMap { Array(repeating: $0, count: ipc) }
     let shape = [k * ipc] + source.imageShape

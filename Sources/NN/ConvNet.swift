@@ -93,8 +93,10 @@ public final class ConvNet {
       let fanIn = inChannels * 9
       let filterShape = [config.netWidth, inChannels, 3, 3]
       names += ["conv\(block).weight", "conv\(block).bias"]
-      tensors.append(Tensor(Initializers.pytorchDefault(shape: filterShape, fanIn: fanIn, rng: &rng)))
-      tensors.append(Tensor(Initializers.pytorchDefault(shape: [config.netWidth], fanIn: fanIn, rng: &rng)))
+      tensors.append(
+        Tensor(Initializers.pytorchDefault(shape: filterShape, fanIn: fanIn, rng: &rng)))
+      tensors.append(
+        Tensor(Initializers.pytorchDefault(shape: [config.netWidth], fanIn: fanIn, rng: &rng)))
       if config.norm != .none {
         names += ["norm\(block).weight", "norm\(block).bias"]
         tensors.append(Tensor(NDArray.ones([config.netWidth])))
@@ -105,8 +107,10 @@ public final class ConvNet {
     let features = config.featureCount
     names += ["classifier.weight", "classifier.bias"]
     tensors.append(
-      Tensor(Initializers.pytorchDefault(shape: [config.classes, features], fanIn: features, rng: &rng)))
-    tensors.append(Tensor(Initializers.pytorchDefault(shape: [config.classes], fanIn: features, rng: &rng)))
+      Tensor(
+        Initializers.pytorchDefault(shape: [config.classes, features], fanIn: features, rng: &rng)))
+    tensors.append(
+      Tensor(Initializers.pytorchDefault(shape: [config.classes], fanIn: features, rng: &rng)))
     parameters = ParameterSet(names: names, tensors: tensors)
     runningStatistics = (0..<config.depth).map { _ in
       (NDArray.zeros([config.netWidth]), NDArray.ones([config.netWidth]))
@@ -146,7 +150,8 @@ public final class ConvNet {
       h = h.conv2d(p[base], bias: p[base + 1], padding: padding)
       if config.norm == .instance && config.pooling != .max {
         // The common case fused: norm, affine, ReLU and pooling in one pass each way.
-        h = h.instanceNormReLUPool(gamma: p[base + 2], beta: p[base + 3], pool: config.pooling == .avg)
+        h = h.instanceNormReLUPool(
+          gamma: p[base + 2], beta: p[base + 3], pool: config.pooling == .avg)
         continue
       }
       h = normalize(h, p, base, block: d, training: training)

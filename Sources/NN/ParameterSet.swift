@@ -32,7 +32,8 @@ public struct ParameterSet {
 
   /// Fresh leaves holding the same values, with `requiresGrad` set (to differentiate a loss).
   public func asLeaves(requiringGrad: Bool = true) -> ParameterSet {
-    ParameterSet(names: names, tensors: tensors.map { Tensor($0.value, requiresGrad: requiringGrad) })
+    ParameterSet(
+      names: names, tensors: tensors.map { Tensor($0.value, requiresGrad: requiringGrad) })
   }
 
   /// Same names, new tensors.

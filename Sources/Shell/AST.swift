@@ -44,9 +44,18 @@ public enum UnaryOperator: String, Sendable {
 /// Infix operators, loosest first in `Parser`.
 public enum BinaryOperator: String, Sendable {
   case or, and
-  case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">"
+  case equal = "=="
+  case notEqual = "!="
+  case less = "<"
+  case lessEqual = "<="
+  case greater = ">"
   case greaterEqual = ">="
-  case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%", power = "^"
+  case add = "+"
+  case subtract = "-"
+  case multiply = "*"
+  case divide = "/"
+  case modulo = "%"
+  case power = "^"
 }
 
 /// A command call (`train net data epochs=3`) or method call (`fm.train.sample per_class=10`).

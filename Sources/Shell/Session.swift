@@ -96,7 +96,8 @@ public final class Session {
     _ path: String, relativeTo directory: String = FileManager.default.currentDirectoryPath
   ) -> String {
     let base = directory.hasSuffix("/") ? directory : directory + "/"
-    return path.hasPrefix(base) && path.count > base.count ? String(path.dropFirst(base.count)) : path
+    return path.hasPrefix(base) && path.count > base.count
+      ? String(path.dropFirst(base.count)) : path
   }
 
   /// Where a plot command should write a new figure called `name` ("reliability.png").

@@ -21,11 +21,29 @@ public enum Keyword: String, Sendable, CaseIterable {
 
 /// Operators and delimiters, spelled as the user types them.
 public enum Punctuation: String, Sendable, CaseIterable {
-  case leftParen = "(", rightParen = ")", leftBracket = "[", rightBracket = "]"
-  case leftBrace = "{", rightBrace = "}", comma = ",", dot = ".", semicolon = ";", colon = ":"
-  case assign = "=", equal = "==", notEqual = "!=", less = "<", lessEqual = "<="
-  case greater = ">", greaterEqual = ">=", plus = "+", minus = "-", star = "*", slash = "/"
-  case percent = "%", caret = "^"
+  case leftParen = "("
+  case rightParen = ")"
+  case leftBracket = "["
+  case rightBracket = "]"
+  case leftBrace = "{"
+  case rightBrace = "}"
+  case comma = ","
+  case dot = "."
+  case semicolon = ";"
+  case colon = ":"
+  case assign = "="
+  case equal = "=="
+  case notEqual = "!="
+  case less = "<"
+  case lessEqual = "<="
+  case greater = ">"
+  case greaterEqual = ">="
+  case plus = "+"
+  case minus = "-"
+  case star = "*"
+  case slash = "/"
+  case percent = "%"
+  case caret = "^"
 
   /// The punctuation that closes this opener, if it is one.
   public var closer: Punctuation? {

@@ -77,7 +77,9 @@ public struct NDArray: Sendable, Equatable {
 
   /// Calls `body` with a pointer to the elements.
   @inlinable
-  public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+  public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows
+    -> R
+  {
     try data.withUnsafeBufferPointer(body)
   }
 

@@ -19,7 +19,8 @@ public struct RandomStream: Sendable {
 
   /// An independent child stream (for example one per model or per epoch).
   public func split(_ index: UInt64) -> RandomStream {
-    let mixed = RandomStream.mix(UInt64(key.0) | UInt64(key.1) << 32, streamID &+ 0x9E37_79B9, index)
+    let mixed = RandomStream.mix(
+      UInt64(key.0) | UInt64(key.1) << 32, streamID &+ 0x9E37_79B9, index)
     return RandomStream(seed: mixed, stream: streamID &* 31 &+ index &+ 1)
   }
 
@@ -33,8 +34,10 @@ public struct RandomStream: Sendable {
   /// The four 32-bit words of block `index`.
   func block(_ index: UInt64) -> (UInt32, UInt32, UInt32, UInt32) {
     Philox.block(
-      counter: (UInt32(truncatingIfNeeded: index), UInt32(truncatingIfNeeded: index >> 32),
-        UInt32(truncatingIfNeeded: streamID), UInt32(truncatingIfNeeded: streamID >> 32)),
+      counter: (
+        UInt32(truncatingIfNeeded: index), UInt32(truncatingIfNeeded: index >> 32),
+        UInt32(truncatingIfNeeded: streamID), UInt32(truncatingIfNeeded: streamID >> 32)
+      ),
       key: key)
   }
 

@@ -62,7 +62,9 @@ public enum Shape {
 
   /// Throwing form of `broadcast`, naming the operation.
   public static func checkBroadcast(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
-    guard let out = broadcast(a, b) else { throw ShapeError.notBroadcastable(op: op, lhs: a, rhs: b) }
+    guard let out = broadcast(a, b) else {
+      throw ShapeError.notBroadcastable(op: op, lhs: a, rhs: b)
+    }
     return out
   }
 
@@ -71,7 +73,9 @@ public enum Shape {
     var out: [Int] = []
     for axis in axes {
       let a = axis < 0 ? axis + rank : axis
-      guard a >= 0 && a < rank else { throw ShapeError.outOfRange(op: op, value: axis, range: 0..<rank) }
+      guard a >= 0 && a < rank else {
+        throw ShapeError.outOfRange(op: op, value: axis, range: 0..<rank)
+      }
       if !out.contains(a) { out.append(a) }
     }
     return out.sorted()

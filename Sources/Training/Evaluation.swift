@@ -1,5 +1,5 @@
-import Dispatch
 import Autodiff
+import Dispatch
 import NN
 import TensorCore
 
@@ -27,7 +27,8 @@ public enum Evaluation {
       batched(images, batchSize) { _, x in model.forward(Tensor(x)).value }
     }
     return summarize(
-      logits, labels, temperature, classes: model.config.classes, seconds: DispatchTimeShim.seconds(since: start))
+      logits, labels, temperature, classes: model.config.classes,
+      seconds: DispatchTimeShim.seconds(since: start))
   }
 
   /// `evaluate`, polling `shouldStop` between batches (Ctrl-C in the shell).
@@ -44,7 +45,8 @@ public enum Evaluation {
       }
     }
     return summarize(
-      logits, labels, temperature, classes: model.config.classes, seconds: DispatchTimeShim.seconds(since: start))
+      logits, labels, temperature, classes: model.config.classes,
+      seconds: DispatchTimeShim.seconds(since: start))
   }
 
   private static func summarize(

@@ -46,7 +46,8 @@ public struct Trainer {
       var meter = Meter()
       for step in 0..<steps {
         if shouldStop?() == true { throw TrainingError.interrupted(epoch: epoch, step: step) }
-        let batch = Array(order[(step * options.batchSize)..<min(n, (step + 1) * options.batchSize)])
+        let batch = Array(
+          order[(step * options.batchSize)..<min(n, (step + 1) * options.batchSize)])
         let (loss, correct) = try trainStep(
           model, optimizer, images.gatherRows(batch), batch.map { labels[$0] }, &rng, epoch, step)
         meter.add(loss: loss, correct: correct, count: batch.count)
@@ -87,7 +88,9 @@ public struct Trainer {
     let logits = model.forward(input, with: params, training: true)
     var loss = options.objective.loss(logits, labels: y)
     if let mixed {
-      loss = loss * mixed.lambda + options.objective.loss(logits, labels: mixed.partner) * (1 - mixed.lambda)
+      loss =
+        loss * mixed.lambda + options.objective.loss(logits, labels: mixed.partner)
+        * (1 - mixed.lambda)
     }
     guard loss.value.isFinite else {
       throw TrainingError.nonFinite(what: "the loss", epoch: epoch, step: step)
@@ -110,7 +113,8 @@ public struct Trainer {
       images.shape[3] == c.width
     else {
       throw TrainingError.invalidInput(
-        "images \(images.shape) do not fit the model's input [N, \(c.channels), \(c.height), \(c.width)]")
+        "images \(images.shape) do not fit the model's input [N, \(c.channels), \(c.height), \(c.width)]"
+      )
     }
     guard images.shape[0] == labels.count, !labels.isEmpty else {
       throw TrainingError.invalidInput("\(images.shape[0]) images but \(labels.count) labels")

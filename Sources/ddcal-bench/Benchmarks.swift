@@ -85,7 +85,8 @@ enum Benchmarks {
     let e = summary(evalTimes.map { Double(batch) / $0 })
     print(
       String(
-        format: "ConvNet-3 %@ batch 256: train %.0f img/s [%.0f…%.0f] = %.1f direct GFLOP/s = %.0f%% of SGEMM;"
+        format:
+          "ConvNet-3 %@ batch 256: train %.0f img/s [%.0f…%.0f] = %.1f direct GFLOP/s = %.0f%% of SGEMM;"
           + " eval %.0f img/s [%.0f…%.0f] = %.0f%% of SGEMM  (%.0f MFLOP/img train)",
         setup.name, t.median, t.min, t.max, t.median * trainFlops / 1e9,
         100 * t.median * trainFlops / 1e9 / sgemmRate, e.median, e.min, e.max,

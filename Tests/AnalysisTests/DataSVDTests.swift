@@ -50,10 +50,14 @@ private func relativeError(_ a: [Double], _ b: [Double]) -> Double {
   func singularValuesMatchNumpy(_ name: String, _ mode: SpectrumMode) throws {
     let reference = try #require(try SVDReference.load()[name])
     var input = try SVDReference.input(name)
-    if mode == .dataset, input.rank == 2 { input = input.reshaped([input.shape[0], 1, 1, input.shape[1]]) }
+    if mode == .dataset, input.rank == 2 {
+      input = input.reshaped([input.shape[0], 1, 1, input.shape[1]])
+    }
     let spectrum = try DataSVD.spectrum(input, mode: mode)
     #expect(spectrum.rank == reference.rank)
-    for (got, want) in zip(spectrum.singularValues, reference.singular_values).prefix(reference.rank) {
+    for (got, want) in zip(spectrum.singularValues, reference.singular_values).prefix(
+      reference.rank)
+    {
       #expect(abs(got - want) <= 1e-4 * want, "\(name): \(got) vs \(want)")
     }
   }
@@ -88,7 +92,10 @@ private func relativeError(_ a: [Double], _ b: [Double]) -> Double {
     let spectrum = try DataSVD.spectrum(x)
     #expect(spectrum.singularValues.map { ($0 * 1e9).rounded() / 1e9 } == [4, 3])
     #expect(spectrum.cumulativeRatio(.energy).map { ($0 * 1e12).rounded() / 1e12 } == [0.64, 1])
-    #expect(spectrum.cumulativeRatio(.sigma).map { ($0 * 1e12).rounded() / 1e12 } == [(4.0 / 7 * 1e12).rounded() / 1e12, 1])
+    #expect(
+      spectrum.cumulativeRatio(.sigma).map { ($0 * 1e12).rounded() / 1e12 } == [
+        (4.0 / 7 * 1e12).rounded() / 1e12, 1,
+      ])
     #expect(try DataSVD.dropTop(x, fraction: 0).images == x)
     #expect(throws: AnalysisError.self) { _ = try DataSVD.dropTop(x, fraction: 1.5) }
     #expect(throws: AnalysisError.self) { _ = try DataSVD.spectrum(NDArray.zeros([0, 3])) }

@@ -35,7 +35,8 @@ struct LogitsReference: Decodable {
       classwise_ece_15 = try c.decode(Double.self, forKey: .classwise_ece_15)
       let all = try decoder.container(keyedBy: AnyKey.self)
       var binned: [String: Binned] = [:]
-      for key in all.allKeys where key.stringValue.contains("_") && key.stringValue.first!.isNumber {
+      for key in all.allKeys where key.stringValue.contains("_") && key.stringValue.first!.isNumber
+      {
         binned[key.stringValue] = try all.decode(Binned.self, forKey: key)
       }
       self.binned = binned
@@ -74,7 +75,8 @@ struct LogitsReference: Decodable {
   static func logitSet(_ logits: String, _ labels: String) throws -> LogitSet {
     let z = try array(logits)
     return try LogitSet(
-      logits: z.doubles, classCount: z.shape[1], labels: try Dataset.labels(from: array(labels)).labels)
+      logits: z.doubles, classCount: z.shape[1],
+      labels: try Dataset.labels(from: array(labels)).labels)
   }
 }
 

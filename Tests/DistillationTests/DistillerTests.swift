@@ -1,13 +1,16 @@
 import Autodiff
 import Datasets
-@testable import Distillation
 import NN
 import TensorCore
 import Testing
 
+@testable import Distillation
+
 @Suite struct DistillerTests {
   /// The matching loss of `images` under one fixed draw (network, real batches, augmentation).
-  func fixedLoss(_ method: DistillMethod, _ images: NDArray, experts: ExpertBuffer? = nil) throws -> Float {
+  func fixedLoss(_ method: DistillMethod, _ images: NDArray, experts: ExpertBuffer? = nil) throws
+    -> Float
+  {
     let options = TinyProblem.options(method)
     let context = try MatchingContext(options: options, source: TinyProblem.source())
     var rng = RandomStream(seed: 99)
@@ -99,11 +102,17 @@ import Testing
   }
 
   @Test func stopKeepsTheLastCompletedIteration() throws {
-    let distiller = try Distiller(options: TinyProblem.options(.dm, iterations: 5), source: TinyProblem.source())
+    let distiller = try Distiller(
+      options: TinyProblem.options(.dm, iterations: 5), source: TinyProblem.source())
     var state = try distiller.initialState()
     var polls = 0
     #expect(throws: DistillationError.interrupted(iteration: 2)) {
-      try distiller.run(&state, shouldStop: { polls += 1; return polls > 2 })
+      try distiller.run(
+        &state,
+        shouldStop: {
+          polls += 1
+          return polls > 2
+        })
     }
     #expect(state.set.iteration == 2)
     #expect(state.losses.count == 2)
@@ -165,20 +174,25 @@ import Testing
     for (a, b) in zip(whole.images.data, chunked.images.data) {
       #expect(abs(a - b) <= 1e-5 * max(scale, 1e-3))
     }
-    #expect(abs((whole.stepSize ?? 0) - (chunked.stepSize ?? 0)) < 1e-5 * max(1, abs(whole.stepSize ?? 0)))
+    #expect(
+      abs((whole.stepSize ?? 0) - (chunked.stepSize ?? 0)) < 1e-5 * max(1, abs(whole.stepSize ?? 0))
+    )
   }
 
   /// The periodic hook sees every completed iteration; its error stops the run, state kept.
   @Test func afterIterationSeesEveryIterationAndCanStopTheRun() throws {
     struct Stop: Error {}
-    let distiller = try Distiller(options: TinyProblem.options(.dm, iterations: 4), source: TinyProblem.source())
+    let distiller = try Distiller(
+      options: TinyProblem.options(.dm, iterations: 4), source: TinyProblem.source())
     var state = try distiller.initialState()
     var seen: [Int] = []
     #expect(throws: Stop.self) {
-      try distiller.run(&state, afterIteration: { s in
-        seen.append(s.set.iteration)
-        if s.set.iteration == 3 { throw Stop() }
-      })
+      try distiller.run(
+        &state,
+        afterIteration: { s in
+          seen.append(s.set.iteration)
+          if s.set.iteration == 3 { throw Stop() }
+        })
     }
     #expect(seen == [1, 2, 3])
     #expect(state.set.iteration == 3)

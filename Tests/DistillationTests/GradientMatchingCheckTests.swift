@@ -1,14 +1,15 @@
 import Autodiff
-@testable import Distillation
 import NN
 import TensorCore
 import TestSupport
 import Testing
 
+@testable import Distillation
+
 /// DC's image gradient goes through a gradient (second order): check it against finite
 /// differences of the matching distance itself, with and without a siamese DSA transform.
 @Suite struct GradientMatchingCheckTests {
-    /// A smooth stand-in for the ConvNet (tanh instead of ReLU, whose kinks make the gradient
+  /// A smooth stand-in for the ConvNet (tanh instead of ReLU, whose kinks make the gradient
   /// of a gradient jump under finite differences): conv 3×3 → tanh → avg pool → linear.
   func forward(_ x: Tensor, _ p: [Tensor]) -> Tensor {
     let h = x.conv2d(p[0], bias: p[1], padding: 1).tanh().avgPool2d(kernel: 2, stride: 2)

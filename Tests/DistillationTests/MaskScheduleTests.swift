@@ -1,7 +1,8 @@
 import Autodiff
-@testable import Distillation
 import TensorCore
 import Testing
+
+@testable import Distillation
 
 @Suite struct MaskScheduleTests {
   @Test(arguments: [Float(0.1), 0.3, 0.7])

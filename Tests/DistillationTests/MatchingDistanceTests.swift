@@ -1,15 +1,22 @@
 import Autodiff
-@testable import Distillation
 import TensorCore
 import TestSupport
 import Testing
+
+@testable import Distillation
 
 @Suite struct MatchingDistanceTests {
   /// Rows [1, 0] vs [0, 1] (orthogonal: 1) and [1, 1] vs [2, 2] (parallel: ≈ 0); the bias
   /// contributes nothing however different.
   @Test func handComputedCase() {
-    let gs = [Tensor(NDArray(shape: [2, 2], data: [1, 0, 1, 1])), Tensor(NDArray(shape: [2], data: [5, -5]))]
-    let gr = [Tensor(NDArray(shape: [2, 2], data: [0, 1, 2, 2])), Tensor(NDArray(shape: [2], data: [-3, 9]))]
+    let gs = [
+      Tensor(NDArray(shape: [2, 2], data: [1, 0, 1, 1])),
+      Tensor(NDArray(shape: [2], data: [5, -5])),
+    ]
+    let gr = [
+      Tensor(NDArray(shape: [2, 2], data: [0, 1, 2, 2])),
+      Tensor(NDArray(shape: [2], data: [-3, 9])),
+    ]
     let d = MatchingDistance.layerwise(synthetic: gs, real: gr).scalar
     let parallel = 1 - 4 / (Float(2).squareRoot() * Float(8).squareRoot() + 1e-6)
     #expect(abs(d - (1 + parallel)) < 1e-6)

@@ -1,26 +1,31 @@
 import Datasets
-@testable import Distillation
 import Foundation
 import NN
 import TensorCore
 import Testing
 
+@testable import Distillation
+
 @Suite struct SyntheticSetTests {
   @Test func realInitialisationSamplesEachClass() throws {
     var rng = RandomStream(seed: 1)
     let source = TinyProblem.source()
-    let set = try SyntheticSet.initialize(from: source, imagesPerClass: 3, initialization: .real, rng: &rng)
+    let set = try SyntheticSet.initialize(
+      from: source, imagesPerClass: 3, initialization: .real, rng: &rng)
     #expect(set.labels == [0, 0, 0, 1, 1, 1, 2, 2, 2])
     #expect(set.classCount == 3)
     #expect(set.rows(ofClass: 1) == 3..<6)
     // Every synthetic image is one of its class's real images.
     for (i, label) in set.labels.enumerated() {
       let image = set.images.gatherRows([i])
-      let matches = source.indices(ofClass: label).filter { source.images.gatherRows([$0]) == image }
+      let matches = source.indices(ofClass: label).filter {
+        source.images.gatherRows([$0]) == image
+      }
       #expect(matches.count == 1)
     }
     #expect(throws: (any Error).self) {
-      try SyntheticSet.initialize(from: source, imagesPerClass: 13, initialization: .real, rng: &rng)
+      try SyntheticSet.initialize(
+        from: source, imagesPerClass: 13, initialization: .real, rng: &rng)
     }
   }
 
@@ -61,8 +66,12 @@ import Testing
     let path = TinyProblem.temporaryPath("plain.npz")
     try NPZ.write([("images", NPYArray(NDArray.zeros([2, 2, 8, 8])))], to: path)
     #expect(throws: DistillationError.self) { try SyntheticSet.load(path: path) }
-    #expect(throws: (any Error).self) { try DistillationState.load(path: path, options: TinyProblem.options(.dm)) }
-    #expect(throws: DistillationError.self) { try ExpertBuffer.load(directory: TinyProblem.temporaryPath("none")) }
+    #expect(throws: (any Error).self) {
+      try DistillationState.load(path: path, options: TinyProblem.options(.dm))
+    }
+    #expect(throws: DistillationError.self) {
+      try ExpertBuffer.load(directory: TinyProblem.temporaryPath("none"))
+    }
   }
 }
 
@@ -72,7 +81,8 @@ import Testing
     var rng = RandomStream(seed: 4)
     let train = try source.samplePerClass(4, rng: &rng)
     let protocolRun = SyntheticEvaluation(
-      models: 2, epochs: 20, learningRate: 0.05, augmentation: "none", network: TinyProblem.network, seed: 1)
+      models: 2, epochs: 20, learningRate: 0.05, augmentation: "none", network: TinyProblem.network,
+      seed: 1)
     let trials = try protocolRun.run(train: train, test: source)
     #expect(trials.count == 2)
     let (mean, std) = SyntheticEvaluation.summary(trials)

@@ -1,13 +1,15 @@
 import Datasets
-@testable import Distillation
 import Foundation
 import NN
 import TensorCore
 
+@testable import Distillation
+
 /// A 3-class problem of 2×8×8 images whose classes differ in mean brightness pattern, small
 /// enough for every backbone to run a few iterations in a test.
 enum TinyProblem {
-  static let network = ConvNetConfig(channels: 2, height: 8, width: 8, classes: 3, depth: 1, netWidth: 4)
+  static let network = ConvNetConfig(
+    channels: 2, height: 8, width: 8, classes: 3, depth: 1, netWidth: 4)
 
   static func source(perClass: Int = 12, seed: UInt64 = 5) -> Dataset {
     var rng = RandomStream(seed: seed)
@@ -46,14 +48,16 @@ enum TinyProblem {
   /// Two experts of 3 epochs on the tiny source, in a fresh temporary directory.
   static func experts() throws -> ExpertBuffer {
     let directory = temporaryPath("experts")
-    var options = ExpertOptions(count: 2, epochs: 3, network: network, learningRate: 0.05, batchSize: 8)
+    var options = ExpertOptions(
+      count: 2, epochs: 3, network: network, learningRate: 0.05, batchSize: 8)
     options.seed = 1
     return try ExpertTraining.train(options, data: source(), directory: directory)
   }
 
   static func temporaryPath(_ name: String) -> String {
     let dir = FileManager.default.temporaryDirectory
-      .appendingPathComponent("ddcal-distill-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+      .appendingPathComponent(
+        "ddcal-distill-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir.appendingPathComponent(name).path
   }

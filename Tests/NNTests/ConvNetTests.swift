@@ -17,14 +17,16 @@ import Testing
   @Test func parameterOrderIsTheReferenceOrder() {
     var rng = RandomStream(seed: 0)
     let net = ConvNet(
-      ConvNetConfig(channels: 3, height: 32, width: 32, classes: 10, depth: 2, netWidth: 8), rng: &rng)
+      ConvNetConfig(channels: 3, height: 32, width: 32, classes: 10, depth: 2, netWidth: 8),
+      rng: &rng)
     #expect(
       net.parameters.names == [
         "conv1.weight", "conv1.bias", "norm1.weight", "norm1.bias", "conv2.weight", "conv2.bias",
         "norm2.weight", "norm2.bias", "classifier.weight", "classifier.bias",
       ])
     let none = ConvNet(
-      ConvNetConfig(channels: 3, height: 32, width: 32, classes: 10, depth: 2, netWidth: 8, norm: .none),
+      ConvNetConfig(
+        channels: 3, height: 32, width: 32, classes: 10, depth: 2, netWidth: 8, norm: .none),
       rng: &rng)
     #expect(none.parameters.count == 6)
   }
@@ -44,7 +46,8 @@ import Testing
   func forwardShapes(norm: NormKind, pool: PoolKind) {
     var rng = RandomStream(seed: 1)
     let config = ConvNetConfig(
-      channels: 1, height: 28, width: 28, classes: 10, depth: 3, netWidth: 4, norm: norm, pooling: pool)
+      channels: 1, height: 28, width: 28, classes: 10, depth: 3, netWidth: 4, norm: norm,
+      pooling: pool)
     let net = ConvNet(config, rng: &rng)
     let x = Tensor(NDArray(shape: [2, 1, 28, 28], data: rng.normal(2 * 784)))
     #expect(net.forward(x, training: true).shape == [2, 10])
@@ -67,7 +70,8 @@ import Testing
   /// first layer runs im2col one image per block either way, so they agree bit for bit.
   @Test func constantInputFusedBlockEqualsUnfused() {
     var rng = RandomStream(seed: 3)
-    let config = ConvNetConfig(channels: 3, height: 32, width: 32, classes: 4, depth: 2, netWidth: 8)
+    let config = ConvNetConfig(
+      channels: 3, height: 32, width: 32, classes: 4, depth: 2, netWidth: 8)
     let net = ConvNet(config, rng: &rng)
     let images = NDArray(shape: [3, 3, 32, 32], data: rng.normal(3 * 3072))
     func run(_ x: Tensor) -> [NDArray] {

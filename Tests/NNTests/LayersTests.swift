@@ -8,7 +8,8 @@ import Testing
   /// The fused instance norm equals the textbook composition, values and gradients.
   @Test func instanceNormMatchesComposition() {
     var rng = RandomStream(seed: 4)
-    let x = Tensor(NDArray(shape: [2, 3, 5, 4], data: rng.normal(120, mean: 1, std: 2)), requiresGrad: true)
+    let x = Tensor(
+      NDArray(shape: [2, 3, 5, 4], data: rng.normal(120, mean: 1, std: 2)), requiresGrad: true)
     let fused = x.instanceStandardized()
     let centered = x - x.mean(axes: [2, 3], keepDims: true)
     let composed = centered / (centered.square().mean(axes: [2, 3], keepDims: true) + 1e-5).sqrt()

@@ -58,7 +58,9 @@ private func loadFixture() throws -> Fixture {
     let y = Tensor(NDArray(shape: [8, 1], data: (0..<8).map { Float($0) / 4 + 1 }))
     var params = ParameterSet(
       names: ["w", "b"],
-      tensors: [Tensor(NDArray(shape: [1, 1], data: [0.3])), Tensor(NDArray(shape: [1], data: [0]))])
+      tensors: [
+        Tensor(NDArray(shape: [1, 1], data: [0.3])), Tensor(NDArray(shape: [1], data: [0])),
+      ])
     let trainer = SGDTrainer(SGD(learningRate: 0.1, momentum: 0.9), parameterCount: 2)
     for _ in 0..<300 {
       let leaves = params.asLeaves()

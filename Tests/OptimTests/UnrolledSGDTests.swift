@@ -22,7 +22,8 @@ import Testing
     // Step t uses rows (t % 2)·2 ..< +2, as MTT cycles through minibatches.
     func stepLoss(_ x: Tensor, _ t: Int, _ p: ParameterSet) -> Tensor {
       let rows = [(t % 2) * 2, (t % 2) * 2 + 1]
-      return Losses.crossEntropy(net.forward(x.gatherRows(rows), with: p), labels: rows.map { labels[$0] })
+      return Losses.crossEntropy(
+        net.forward(x.gatherRows(rows), with: p), labels: rows.map { labels[$0] })
     }
 
     let x = Tensor(images, requiresGrad: true)
@@ -69,7 +70,8 @@ import Testing
     let chunked = UnrolledSGD.gradients(
       start: net.parameters, steps: 3, learningRate: 0.3, inputs: [x], chunks: parts.count,
       stepLoss: { _, c, p in
-        Losses.crossEntropy(net.forward(x.gatherRows(parts[c]), with: p), labels: parts[c].map { labels[$0] })
+        Losses.crossEntropy(
+          net.forward(x.gatherRows(parts[c]), with: p), labels: parts[c].map { labels[$0] })
           * (Float(parts[c].count) / 5)
       }, finalLoss: distance)
     #expect(abs(whole.loss - chunked.loss) < 1e-6 * max(1, abs(whole.loss)))

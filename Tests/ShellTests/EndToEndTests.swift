@@ -196,7 +196,8 @@ extension ShellTestSuite {
         plot reliability net data=sub file="rel.svg"
 
         """
-      let run = try Self.ddcal(["--session", sessions.path, "--seed", "1", "--quiet"], input: input)
+      let run = try Self.ddcal(
+        ["--session", sessions.path, "--seed", "1", "--quiet"], input: input)
       #expect(run.status == 0, "\(run.err)")
       let folders = try FileManager.default.contentsOfDirectory(atPath: sessions.path)
       let base = sessions.appendingPathComponent(try #require(folders.first))

@@ -1,7 +1,8 @@
 import Datasets
 import Foundation
-@testable import Shell
 import Testing
+
+@testable import Shell
 
 extension ShellTestSuite {
   /// `predictions` on numpy-written files against the numpy/scipy reference
@@ -24,8 +25,11 @@ extension ShellTestSuite {
 
     @Test func metricsOfFloat64FilesEqualNumpyTo1e12() throws {
       let harness = Harness()
-      let load = "p = predictions \"\(Self.fixtures)/logits_f64.npy\" \"\(Self.fixtures)/labels.npy\""
-      #expect(harness.script(load + "\nm = metrics p\nl = metrics p bins=10 rule=left").outcome == .success)
+      let load =
+        "p = predictions \"\(Self.fixtures)/logits_f64.npy\" \"\(Self.fixtures)/labels.npy\""
+      #expect(
+        harness.script(load + "\nm = metrics p\nl = metrics p bins=10 rule=left").outcome
+          == .success)
       let reference = try Self.reference()
       let f64 = try #require(reference["float64"] as? [String: Any])
       let right = try #require(f64["15_right"] as? [String: Any])
@@ -44,7 +48,8 @@ extension ShellTestSuite {
 
     @Test func temperatureFitOnFilesEqualsScipyTo1e8() throws {
       let harness = Harness()
-      let fit = "t = (calibrate (predictions \"\(Self.fixtures)/logits_f64.npy\" \"\(Self.fixtures)/labels.npy\")).temperature"
+      let fit =
+        "t = (calibrate (predictions \"\(Self.fixtures)/logits_f64.npy\" \"\(Self.fixtures)/labels.npy\")).temperature"
       #expect(harness.script(fit).outcome == .success)
       let want = try #require(try Self.reference()["temperature_float64"] as? Double)
       #expect(abs(try Self.number(harness, "t") / want - 1) <= 1e-8)
@@ -66,7 +71,8 @@ extension ShellTestSuite {
       #expect(first.outcome == .failure(.runtime), "data= with predictions only is refused")
       let fixed = script.replacingOccurrences(of: " data=p", with: "")
       #expect(harness.script(fixed).outcome == .success)
-      #expect(harness.script("plot reliability p s file=\"\(directory.path)/b.png\"").outcome == .success)
+      #expect(
+        harness.script("plot reliability p s file=\"\(directory.path)/b.png\"").outcome == .success)
       let archive = try NPZ.read(directory.path + "/s.npz")
       let logits = try #require(archive["logits"])
       #expect(logits.descr == "<f8" && logits.shape == [2000, 10])
@@ -99,7 +105,8 @@ extension ShellTestSuite {
       #expect(harness.script(reuse).outcome == .success)
       #expect(LogitCache.evaluations == before, "no network ran")
       #expect(try Self.number(harness, "a.ece") != (try Self.number(harness, "r.ece")))
-      #expect(harness.script("train net sub epochs=1 batch=10\nr2 = eval hot sub").outcome == .success)
+      #expect(
+        harness.script("train net sub epochs=1 batch=10\nr2 = eval hot sub").outcome == .success)
       #expect(LogitCache.evaluations == before + 1, "training changed the weights")
       #expect(harness.script("r2.logits == r.logits").out == "false\n")
     }

@@ -1,7 +1,8 @@
 import Datasets
 import Foundation
-@testable import Shell
 import Testing
+
+@testable import Shell
 
 extension ShellTestSuite {
   /// Every command's and method's `example` runs — on tiny data, with the budgets it names
@@ -95,9 +96,10 @@ extension ShellTestSuite {
           #expect(read != nil, "\(name).\(field) of a \(object.typeName) is listed but absent")
         }
       }
-      for type in ["dataset", "data", "model", "history", "predictions", "sweep", "report",
-        "maxlogit", "protocol", "spectrum", "svd_sweep", "embedding"]
-      {
+      for type in [
+        "dataset", "data", "model", "history", "predictions", "sweep", "report",
+        "maxlogit", "protocol", "spectrum", "svd_sweep", "embedding",
+      ] {
         #expect(seen.contains(type), "no \(type) was checked")
       }
     }

@@ -103,8 +103,10 @@ extension ShellTestSuite {
     }
 
     @Test func displayPathIsRelativeInsideTheWorkingDirectory() {
-      #expect(Session.displayPath("/w/r/Sessions/a/b.png", relativeTo: "/w/r") == "Sessions/a/b.png")
-      #expect(Session.displayPath("/w/r/Sessions/a/b.png", relativeTo: "/w/r/") == "Sessions/a/b.png")
+      #expect(
+        Session.displayPath("/w/r/Sessions/a/b.png", relativeTo: "/w/r") == "Sessions/a/b.png")
+      #expect(
+        Session.displayPath("/w/r/Sessions/a/b.png", relativeTo: "/w/r/") == "Sessions/a/b.png")
       #expect(Session.displayPath("/w/rx/b.png", relativeTo: "/w/r") == "/w/rx/b.png")
       #expect(Session.displayPath("/tmp/b.png", relativeTo: "/w/r") == "/tmp/b.png")
       #expect(Session.displayPath("b.png", relativeTo: "/w/r") == "b.png")

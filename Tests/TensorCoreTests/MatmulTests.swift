@@ -1,6 +1,7 @@
-@testable import TensorCore
 import TestSupport
 import Testing
+
+@testable import TensorCore
 
 @Suite struct MatmulTests {
   @Test(arguments: [false, true], [false, true])
@@ -27,7 +28,9 @@ import Testing
     var accumulated = c
     var overwritten = NDArray(repeating: .nan, shape: [m, n])
     for rows in [0..<4, 4..<7] {
-      let block = transposeA ? a.slice(lower: [0, rows.lowerBound], upper: [k, rows.upperBound])
+      let block =
+        transposeA
+        ? a.slice(lower: [0, rows.lowerBound], upper: [k, rows.upperBound])
         : a.rows(rows)
       accumulated.addMatmul(block, b, transposeA: transposeA, alpha: 2, atRow: rows.lowerBound)
       overwritten.addMatmul(block, b, transposeA: transposeA, beta: 0, atRow: rows.lowerBound)

@@ -43,7 +43,8 @@ struct NormReLUPoolKernelTests {
     let beta = TestInputs.uniform([8], low: -0.5, high: 0.5, seed: 152)
     let gy = TestInputs.uniform([4, 8, 8, 8], seed: 153)
     func run() -> [NDArray] {
-      let (y, mean, inverseStd) = x.instanceNormReLUPool(gamma: gamma, beta: beta, pool: true, eps: 1e-5)
+      let (y, mean, inverseStd) = x.instanceNormReLUPool(
+        gamma: gamma, beta: beta, pool: true, eps: 1e-5)
       let g = NDArray.instanceNormReLUPoolBackward(
         gy, x: x, gamma: gamma, beta: beta, mean: mean, inverseStd: inverseStd, pool: true)
       return [y, g.x, g.gamma, g.beta]

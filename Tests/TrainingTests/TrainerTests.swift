@@ -34,7 +34,8 @@ private func smallNet(seed: UInt64) -> ConvNet {
   func learnsASeparableProblem(objective: Objective) throws {
     let (x, y) = toyData(count: 64, seed: 1)
     let net = smallNet(seed: 2)
-    let options = TrainingOptions(epochs: 6, batchSize: 16, learningRate: 0.05, objective: objective)
+    let options = TrainingOptions(
+      epochs: 6, batchSize: 16, learningRate: 0.05, objective: objective)
     let records = try Trainer(options: options).train(net, images: x, labels: y)
     #expect(records.count == 6)
     #expect(records.last!.loss < records.first!.loss)

@@ -1,5 +1,5 @@
-import Foundation
 import Autodiff
+import Foundation
 import TensorCore
 
 /// Differentiable Siamese augmentation (DSA; Zhao & Bilen, 2021) in mode 'S': each call picks

@@ -22,14 +22,22 @@ extension AnalysisCommands {
         what was used. `plot lines` draws accuracy against the percentage dropped.
         """,
       parameters: [
-        .positional("sets", .list(.object(of: DatasetObject.self)), doc: "training sets (distilled or real)"),
+        .positional(
+          "sets", .list(.object(of: DatasetObject.self)), doc: "training sets (distilled or real)"),
         .positional("test", .images, doc: "real test images"),
-        .keyword("drops", .list(.float), default: .list([0, 0.05, 0.1, 0.15, 0.2].map { .float($0) }), doc: "fractions of the rank to drop"),
+        .keyword(
+          "drops", .list(.float), default: .list([0, 0.05, 0.1, 0.15, 0.2].map { .float($0) }),
+          doc: "fractions of the rank to drop"),
         .keyword("names", .list(.string), doc: "one label per set"),
-        .keyword("mode", .choice(of: SpectrumMode.self), default: .choice(SpectrumMode.dataset), doc: "one matrix, or one per image and channel"),
+        .keyword(
+          "mode", .choice(of: SpectrumMode.self), default: .choice(SpectrumMode.dataset),
+          doc: "one matrix, or one per image and channel"),
         .keyword("models", .int, default: .int(3), doc: "networks per (set, fraction)"),
-        .keyword("epochs", .int, default: .int(300), unit: "epochs", doc: "training epochs per network"),
-        .keyword("max_images", .int, default: .int(5000), unit: "images", doc: "larger sets are sampled down to this"),
+        .keyword(
+          "epochs", .int, default: .int(300), unit: "epochs", doc: "training epochs per network"),
+        .keyword(
+          "max_images", .int, default: .int(5000), unit: "images",
+          doc: "larger sets are sampled down to this"),
         .keyword("width", .int, default: .int(128), unit: "channels", doc: "ConvNet width"),
         .keyword("lr", .float, default: .float(0.01), doc: "learning rate"),
         .keyword("aug", .string, doc: "DSA strategy or \"none\" (default: the full DSA strategy)"),
@@ -53,9 +61,12 @@ extension AnalysisCommands {
     }
     let mode = try args.choice("mode", as: SpectrumMode.self)
     var rng = try context.randomStream()
-    let evaluation = try protocolSettings(sets[0], test, args, seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
+    let evaluation = try protocolSettings(
+      sets[0], test, args, seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
     let limit = try args.int("max_images")
-    guard limit >= sets[0].classCount else { throw args.invalid("max_images", "must allow one image per class") }
+    guard limit >= sets[0].classCount else {
+      throw args.invalid("max_images", "must allow one image per class")
+    }
     var rows: [SVDSweepObject.Row] = []
     let bar = context.progress("svd_sweep", total: sets.count * drops.count, unit: "run")
     for (index, full) in sets.enumerated() {
@@ -69,34 +80,43 @@ extension AnalysisCommands {
           classNames: set.classNames, normalization: set.normalization)
         let trials: [SyntheticEvaluation.Trial]
         do {
-          trials = try evaluation.run(train: rebuilt, test: test, shouldStop: { Interrupt.isRequested })
+          trials = try evaluation.run(
+            train: rebuilt, test: test, shouldStop: { Interrupt.isRequested })
         } catch let error as TrainingError {
           bar.finish()
           throw DistillCommands.shellError(error, command: "svd_sweep")
         }
         let (mean, std) = SyntheticEvaluation.summary(trials)
-        let eces = try trials.map { try Predictions(logits: $0.test.logits, labels: $0.test.labels).ece(.guo) }
+        let eces = try trials.map {
+          try Predictions(logits: $0.test.logits, labels: $0.test.labels).ece(.guo)
+        }
         rows.append(
           SVDSweepObject.Row(
             set: names[index], fraction: fraction, dropped: k, accuracy: mean, std: std,
             ece: eces.reduce(0, +) / Double(eces.count)))
-        bar.update(rows.count, status: String(format: "%@ drop %.0f%%: %.2f%%", names[index], 100 * fraction, 100 * mean))
+        bar.update(
+          rows.count,
+          status: String(format: "%@ drop %.0f%%: %.2f%%", names[index], 100 * fraction, 100 * mean)
+        )
       }
     }
     bar.finish()
     let settings = String(
-      format: "%d networks × %d epochs, width %d, lr %.4g, aug %@, mode %@, at most %d images per set",
+      format:
+        "%d networks × %d epochs, width %d, lr %.4g, aug %@, mode %@, at most %d images per set",
       evaluation.models, evaluation.epochs, evaluation.network.netWidth, evaluation.learningRate,
       evaluation.augmentation, mode.rawValue, limit)
     return .object(SVDSweepObject(rows: rows, settings: settings))
   }
 
   /// The evaluation protocol every (set, fraction) is trained with.
-  static func protocolSettings(_ set: Dataset, _ test: Dataset, _ args: Arguments, seed: UInt64) throws
+  static func protocolSettings(_ set: Dataset, _ test: Dataset, _ args: Arguments, seed: UInt64)
+    throws
     -> SyntheticEvaluation
   {
     guard test.imageShape == set.imageShape, test.classCount == set.classCount else {
-      throw args.invalid("test", "test images \(test.imageShape) do not match the sets' \(set.imageShape)")
+      throw args.invalid(
+        "test", "test images \(test.imageShape) do not match the sets' \(set.imageShape)")
     }
     let network = ConvNetConfig(
       channels: set.imageShape[0], height: set.imageShape[1], width: set.imageShape[2],
@@ -114,14 +134,17 @@ extension AnalysisCommands {
   }
 
   /// `set`, or an equal-per-class sample of it when it holds more than `limit` images.
-  static func budgeted(_ set: Dataset, limit: Int, rng: inout RandomStream, _ context: CommandContext)
+  static func budgeted(
+    _ set: Dataset, limit: Int, rng: inout RandomStream, _ context: CommandContext
+  )
     throws -> Dataset
   {
     guard set.count > limit else { return set }
     let perClass = max(limit / set.classCount, 1)
     var sample = try set.samplePerClass(perClass, rng: &rng)
     sample.name = set.name
-    context.output.line("\(set.name): \(set.count) images, sampled to \(perClass) per class (max_images=\(limit))")
+    context.output.line(
+      "\(set.name): \(set.count) images, sampled to \(perClass) per class (max_images=\(limit))")
     return sample
   }
 
@@ -131,7 +154,9 @@ extension AnalysisCommands {
       if case .string(let s) = value { return s }
       return nil
     }
-    guard names.count == sets.count else { throw args.invalid("names", "give one name per set (\(sets.count))") }
+    guard names.count == sets.count else {
+      throw args.invalid("names", "give one name per set (\(sets.count))")
+    }
     return names
   }
 }

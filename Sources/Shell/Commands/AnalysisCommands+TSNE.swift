@@ -28,9 +28,13 @@ extension AnalysisCommands {
         .keyword("iterations", .int, default: .int(1000), doc: "gradient steps in all"),
         .keyword("exaggeration", .float, default: .float(12), doc: "early exaggeration factor"),
         .keyword("early", .int, default: .int(250), doc: "steps with exaggeration"),
-        .keyword("learning_rate", .oneOf([.choice(["auto"]), .float]), default: .string("auto"), doc: "step size, or auto"),
-        .keyword("init", .choice(["pca", "random"]), default: .string("pca"), doc: "starting embedding"),
-        .keyword("method", .choice(["exact", "bh", "fft"]), default: .string("bh"), doc: "repulsion"),
+        .keyword(
+          "learning_rate", .oneOf([.choice(["auto"]), .float]), default: .string("auto"),
+          doc: "step size, or auto"),
+        .keyword(
+          "init", .choice(["pca", "random"]), default: .string("pca"), doc: "starting embedding"),
+        .keyword(
+          "method", .choice(["exact", "bh", "fft"]), default: .string("bh"), doc: "repulsion"),
         .keyword("theta", .float, default: .float(0.5), doc: "Barnes–Hut accuracy θ"),
         .keyword("labels", .oneOf([.tensor, .list(.int)]), doc: "class labels for plot scatter"),
         .keyword("classes", .list(.string), doc: "class names for plot scatter"),
@@ -43,9 +47,11 @@ extension AnalysisCommands {
       let options = try tsneOptions(args, context)
       let labels = try args["labels"] == nil ? nil : args.integers("labels")
       let result = try embed(points, options, context, label: "tsne")
-      let names = args.isGiven("classes") ? try args.list("classes").compactMap { v -> String? in
-        if case .string(let s) = v { return s } else { return nil }
-      } : nil
+      let names =
+        args.isGiven("classes")
+        ? try args.list("classes").compactMap { v -> String? in
+          if case .string(let s) = v { return s } else { return nil }
+        } : nil
       return .object(try EmbeddingObject(result, points: points, labels: labels, classNames: names))
     }
   }
@@ -69,7 +75,9 @@ extension AnalysisCommands {
   }
 
   /// Runs t-SNE with a progress line (iteration, KL, ETA); Ctrl-C keeps the map so far.
-  static func embed(_ points: NDArray, _ options: TSNEOptions, _ context: CommandContext, label: String)
+  static func embed(
+    _ points: NDArray, _ options: TSNEOptions, _ context: CommandContext, label: String
+  )
     throws -> TSNEResult
   {
     let args = context.arguments
@@ -78,11 +86,16 @@ extension AnalysisCommands {
     do {
       let result = try TSNE.embed(
         points, options: options,
-        progress: { p in bar.update(p.iteration, status: String(format: "KL %.4f%@", p.kl, p.exaggerating ? " (early)" : "")) },
+        progress: { p in
+          bar.update(
+            p.iteration, status: String(format: "KL %.4f%@", p.kl, p.exaggerating ? " (early)" : "")
+          )
+        },
         shouldStop: { Interrupt.isRequested })
       if result.stoppedEarly {
         Interrupt.clear()
-        context.output.line("interrupted at iteration \(result.iterations): the embedding so far is kept")
+        context.output.line(
+          "interrupted at iteration \(result.iterations): the embedding so far is kept")
       }
       return result
     } catch let error as AnalysisError {

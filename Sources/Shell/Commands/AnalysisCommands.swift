@@ -24,7 +24,8 @@ public enum AnalysisCommands: CommandProvider {
       parameters: [
         .positional("model", .object(of: ModelObject.self), doc: "the network"),
         .positional("data", .images, doc: "images (a data pair uses its test split)"),
-        .keyword("layer", .choice(layerNames), default: .string("fc"), doc: "conv1 … convD, fc or logits"),
+        .keyword(
+          "layer", .choice(layerNames), default: .string("fc"), doc: "conv1 … convD, fc or logits"),
         .keyword("count", .int, doc: "a random subset of this many images"),
         .keyword("seed", .int, doc: "subset seed"),
       ],
@@ -61,7 +62,8 @@ public enum AnalysisCommands: CommandProvider {
     if layer == "fc" { return depth - 1 }
     let names = (1...depth).map { "conv\($0)" }
     guard let index = names.firstIndex(of: layer) else {
-      throw args.invalid("layer", "expected one of \((names + ["fc", "logits"]).joined(separator: ", "))")
+      throw args.invalid(
+        "layer", "expected one of \((names + ["fc", "logits"]).joined(separator: ", "))")
     }
     return index
   }
@@ -82,8 +84,12 @@ public enum AnalysisCommands: CommandProvider {
         """,
       parameters: [
         .positional("data", .images, doc: "images (a data pair uses its training split)"),
-        .keyword("mode", .choice(of: SpectrumMode.self), default: .choice(SpectrumMode.dataset), doc: "one matrix, or one per image and channel"),
-        .keyword("ratio", .choice(of: RatioMeasure.self), default: .choice(RatioMeasure.energy), doc: "accumulate σ² or σ"),
+        .keyword(
+          "mode", .choice(of: SpectrumMode.self), default: .choice(SpectrumMode.dataset),
+          doc: "one matrix, or one per image and channel"),
+        .keyword(
+          "ratio", .choice(of: RatioMeasure.self), default: .choice(RatioMeasure.energy),
+          doc: "accumulate σ² or σ"),
       ],
       example: "s = svd syn mode=dataset"
     ) { context in
@@ -93,7 +99,8 @@ public enum AnalysisCommands: CommandProvider {
         try DataSVD.spectrum(data.images, mode: try args.choice("mode", as: SpectrumMode.self))
       }
       return .object(
-        SpectrumObject(spectrum, dataName: data.name, measure: try args.choice("ratio", as: RatioMeasure.self)))
+        SpectrumObject(
+          spectrum, dataName: data.name, measure: try args.choice("ratio", as: RatioMeasure.self)))
     }
   }
 
@@ -108,8 +115,11 @@ public enum AnalysisCommands: CommandProvider {
         """,
       parameters: [
         .positional("data", .images, doc: "images (a data pair uses its training split)"),
-        .keyword("drop", .float, default: .float(0.1), doc: "fraction of the rank to drop, in [0, 1]"),
-        .keyword("mode", .choice(of: SpectrumMode.self), default: .choice(SpectrumMode.dataset), doc: "one matrix, or one per image and channel"),
+        .keyword(
+          "drop", .float, default: .float(0.1), doc: "fraction of the rank to drop, in [0, 1]"),
+        .keyword(
+          "mode", .choice(of: SpectrumMode.self), default: .choice(SpectrumMode.dataset),
+          doc: "one matrix, or one per image and channel"),
       ],
       example: "d10 = svd_drop syn drop=0.1"
     ) { context in
@@ -117,9 +127,11 @@ public enum AnalysisCommands: CommandProvider {
       let data = try args.dataset("data")
       let fraction = try args.float("drop")
       let (images, k) = try analysis(args, "drop") {
-        try DataSVD.dropTop(data.images, fraction: fraction, mode: try args.choice("mode", as: SpectrumMode.self))
+        try DataSVD.dropTop(
+          data.images, fraction: fraction, mode: try args.choice("mode", as: SpectrumMode.self))
       }
-      context.output.line("dropped the top \(k) singular component\(k == 1 ? "" : "s") of \(data.name)")
+      context.output.line(
+        "dropped the top \(k) singular component\(k == 1 ? "" : "s") of \(data.name)")
       let rebuilt = try Dataset(
         name: data.name + String(format: "[svd −%.0f%%]", 100 * fraction), images: images,
         labels: data.labels, classCount: data.classCount, classNames: data.classNames,

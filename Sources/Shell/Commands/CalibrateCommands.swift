@@ -31,12 +31,18 @@ public enum CalibrateCommands: CommandProvider {
         input is not changed. T prints with the digits that read back exactly.
         """,
       parameters: [
-        .positional("model", PredictionCommands.scoredType, doc: "the trained network, or predictions"),
-        .positional("data", .images, optional: true, doc: "labelled images to fit on (models only)"),
-        .keyword("method", .choice(of: ScalingMethod.self), doc: "plain or masked TS (default: mts for a model, ts for predictions)"),
+        .positional(
+          "model", PredictionCommands.scoredType, doc: "the trained network, or predictions"),
+        .positional(
+          "data", .images, optional: true, doc: "labelled images to fit on (models only)"),
+        .keyword(
+          "method", .choice(of: ScalingMethod.self),
+          doc: "plain or masked TS (default: mts for a model, ts for predictions)"),
         .keyword("r", .float, default: .float(0.3), doc: "MTS mask ratio (drop probability)"),
         .keyword("v", .float, default: .float(1.0), doc: "MTS per-class fraction of the data"),
-        .keyword("fit", .choice(of: TemperatureFitMethod.self), default: .choice(TemperatureFitMethod.converged), doc: "optimiser"),
+        .keyword(
+          "fit", .choice(of: TemperatureFitMethod.self),
+          default: .choice(TemperatureFitMethod.converged), doc: "optimiser"),
         .keyword("seed", .int, doc: "subset and mask seed"),
       ],
       example: "cal = calibrate net syn method=mts r=0.3"
@@ -91,11 +97,14 @@ public enum CalibrateCommands: CommandProvider {
       throw args.invalid("model", error.description)
     }
     report(fit, "TS", images: "logit rows", context)
-    return .object(try predictions.rescaled(to: fit.temperature, source: "ts of \(predictions.source)"))
+    return .object(
+      try predictions.rescaled(to: fit.temperature, source: "ts of \(predictions.source)"))
   }
 
   /// One line: the fitted T (round-trip digits), why the search stopped and the NLL change.
-  static func report(_ fit: TemperatureFit, _ label: String, images: String, _ context: CommandContext) {
+  static func report(
+    _ fit: TemperatureFit, _ label: String, images: String, _ context: CommandContext
+  ) {
     context.output.line(
       String(
         format: "%@: T = %@ (%@, %d iterations, dNLL/dT = %.2g, NLL %.4f → %.4f on %d %@)",
@@ -117,10 +126,15 @@ public enum CalibrateCommands: CommandProvider {
       parameters: [
         .positional("model", .object(of: ModelObject.self), doc: "the trained network"),
         .positional("data", .images, doc: "images MTS fits on"),
-        .keyword("val", .object(of: DatasetObject.self), doc: "held-out labelled images that pick r"),
-        .keyword("ratios", .list(.float), default: .list((1...9).map { .float(Double($0) / 10) }), doc: "mask ratios"),
+        .keyword(
+          "val", .object(of: DatasetObject.self), doc: "held-out labelled images that pick r"),
+        .keyword(
+          "ratios", .list(.float), default: .list((1...9).map { .float(Double($0) / 10) }),
+          doc: "mask ratios"),
         .keyword("v", .float, default: .float(1.0), doc: "MTS per-class fraction"),
-        .keyword("select", .choice(of: RatioSelectionChoice.self), default: .choice(RatioSelectionChoice.validation), doc: "what val= is"),
+        .keyword(
+          "select", .choice(of: RatioSelectionChoice.self),
+          default: .choice(RatioSelectionChoice.validation), doc: "what val= is"),
         .keyword("seed", .int, doc: "subset and mask seed"),
       ],
       example: "s = sweep net syn val=heldout ratios=0.1:0.9:0.1"
@@ -129,7 +143,8 @@ public enum CalibrateCommands: CommandProvider {
       let model = try args.object("model", as: ModelObject.self)
       let data = try args.dataset("data")
       guard let val = try args.optionalDataset("val") else {
-        throw args.invalid("val", "give held-out labelled images, e.g. val=(fm.train.sample per_class=5)")
+        throw args.invalid(
+          "val", "give held-out labelled images, e.g. val=(fm.train.sample per_class=5)")
       }
       var rng = try context.randomStream()
       let mts = MaskedTemperatureScalingOptions(
@@ -141,7 +156,9 @@ public enum CalibrateCommands: CommandProvider {
       case .validation: selection = .validation(images: val.images, labels: val.labels)
       }
       do {
-        return .object(SweepObject(try RatioSweep.run(model.model, on: data, selectingOn: selection, options: options)))
+        return .object(
+          SweepObject(
+            try RatioSweep.run(model.model, on: data, selectingOn: selection, options: options)))
       } catch {
         throw args.invalid("ratios", "\(error)")
       }
@@ -151,7 +168,8 @@ public enum CalibrateCommands: CommandProvider {
   static var metrics: Command {
     Command(
       name: "metrics", family: .calibrate,
-      summary: "Calibration metrics of a model on data, or of predictions: ECE family, NLL, Brier, bins.",
+      summary:
+        "Calibration metrics of a model on data, or of predictions: ECE family, NLL, Brier, bins.",
       discussion: """
         ECE = Σ_b (n_b/N)·|acc_b − conf_b| over equal-width confidence bins; rule=right uses
         bins closed on the right (Guo et al. 2017, gpleiss; the default, 15 bins), rule=left
@@ -164,10 +182,16 @@ public enum CalibrateCommands: CommandProvider {
         precision; a model's logits are cached, so re-scoring after scale is immediate.
         """,
       parameters: [
-        .positional("model", PredictionCommands.scoredType, doc: "the (possibly calibrated) network, or predictions"),
-        .positional("data", .images, optional: true, doc: "labelled images for a model (a data pair uses its test split)"),
+        .positional(
+          "model", PredictionCommands.scoredType,
+          doc: "the (possibly calibrated) network, or predictions"),
+        .positional(
+          "data", .images, optional: true,
+          doc: "labelled images for a model (a data pair uses its test split)"),
         .keyword("bins", .int, default: .int(15), doc: "number of equal-width bins"),
-        .keyword("rule", .choice(of: EdgeRuleChoice.self), default: .choice(EdgeRuleChoice.right), doc: "bin edge rule"),
+        .keyword(
+          "rule", .choice(of: EdgeRuleChoice.self), default: .choice(EdgeRuleChoice.right),
+          doc: "bin edge rule"),
       ],
       example: "metrics cal fm.test bins=15"
     ) { context in
@@ -190,7 +214,8 @@ public enum CalibrateCommands: CommandProvider {
   static var maxlogit: Command {
     Command(
       name: "maxlogit", family: .analyze,
-      summary: "Max-logit statistics of a model on images (or of predictions); side by side with other=/versus=.",
+      summary:
+        "Max-logit statistics of a model on images (or of predictions); side by side with other=/versus=.",
       discussion: """
         The paper's §3.1 evidence: networks trained on distilled data give concentrated max
         logits with a larger mean (Fig. 2, 7). The max logit is that of the raw logits (the
@@ -200,9 +225,14 @@ public enum CalibrateCommands: CommandProvider {
         """,
       parameters: [
         .positional("model", PredictionCommands.scoredType, doc: "the network, or predictions"),
-        .positional("data", .images, optional: true, doc: "images for a model (a data pair uses its test split)"),
-        .keyword("other", PredictionCommands.scoredType, doc: "a second model on the same images, or predictions"),
-        .keyword("versus", .object(of: DatasetObject.self), doc: "a second image set for the same model"),
+        .positional(
+          "data", .images, optional: true,
+          doc: "images for a model (a data pair uses its test split)"),
+        .keyword(
+          "other", PredictionCommands.scoredType,
+          doc: "a second model on the same images, or predictions"),
+        .keyword(
+          "versus", .object(of: DatasetObject.self), doc: "a second image set for the same model"),
         .keyword("r", .float, default: .float(0), doc: "input mask ratio"),
         .keyword("seed", .int, doc: "mask seed"),
       ],
@@ -210,7 +240,8 @@ public enum CalibrateCommands: CommandProvider {
     ) { context in
       let args = context.arguments
       var rng = try context.randomStream()
-      let options = MaxLogitOptions(maskRatio: try args.float("r"), seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
+      let options = MaxLogitOptions(
+        maskRatio: try args.float("r"), seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
       let data = try args.optionalDataset("data", split: .test)
       var names: [String] = []
       var values: [[Double]] = []
@@ -221,13 +252,16 @@ public enum CalibrateCommands: CommandProvider {
       }
       if let versus = try args.optionalDataset("versus") {
         guard args["model"]?.object(as: ModelObject.self) != nil, let data else {
-          throw args.invalid("versus", "versus= runs the same model on other images: give a model and data")
+          throw args.invalid(
+            "versus", "versus= runs the same model on other images: give a model and data")
         }
         names = [data.name, versus.name]
         values.append(try maxLogits(args["model"], "model", on: versus, options, args).1)
       }
       do {
-        return .object(MaxLogitObject(names: names, statistics: try values.map { try MaxLogitStatistics(values: $0) }))
+        return .object(
+          MaxLogitObject(
+            names: names, statistics: try values.map { try MaxLogitStatistics(values: $0) }))
       } catch {
         throw args.invalid("model", "\(error)")
       }
@@ -251,7 +285,10 @@ public enum CalibrateCommands: CommandProvider {
     }
     try TrainCommands.checkFits(model, data, args)
     do {
-      return (model.origin, try MaxLogitStatistics.maxLogits(model.model, images: data.images, options: options))
+      return (
+        model.origin,
+        try MaxLogitStatistics.maxLogits(model.model, images: data.images, options: options)
+      )
     } catch {
       throw args.invalid("r", "\(error)")
     }
@@ -264,7 +301,9 @@ public enum CalibrateCommands: CommandProvider {
       parameters: [
         .positional("like", .images, doc: "gives the image shape and classes"),
         .keyword("count", .int, default: .int(1000), unit: "images", doc: "how many images"),
-        .keyword("kind", .choice(of: NoiseKind.self), default: .choice(NoiseKind.gaussian), doc: "distribution (in normalised units)"),
+        .keyword(
+          "kind", .choice(of: NoiseKind.self), default: .choice(NoiseKind.gaussian),
+          doc: "distribution (in normalised units)"),
         .keyword("seed", .int, doc: "noise seed"),
       ],
       example: "ood = noise fm count=1000 kind=gaussian"

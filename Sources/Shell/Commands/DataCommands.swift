@@ -9,7 +9,8 @@ public enum DataCommands: CommandProvider {
 
   static var load: Command {
     Command(
-      name: "load", family: .data, summary: "Loads a dataset, a saved model, predictions or a .npy/.npz file.",
+      name: "load", family: .data,
+      summary: "Loads a dataset, a saved model, predictions or a .npy/.npz file.",
       discussion: """
         fashion-mnist reads Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist,
         or path=); cifar10 and cifar100 read the binary batches under path=. Images are
@@ -49,7 +50,9 @@ public enum DataCommands: CommandProvider {
 
   /// A built-in dataset by name, else the file at `source`.
   static func loadSource(_ source: String, directory: String?) throws -> Value {
-    guard let builtin = BuiltinDataset(rawValue: source) else { return try Archive.load(path: source) }
+    guard let builtin = BuiltinDataset(rawValue: source) else {
+      return try Archive.load(path: source)
+    }
     let (train, test): (Dataset, Dataset)
     switch builtin {
     case .fashionMNIST:
@@ -67,7 +70,8 @@ public enum DataCommands: CommandProvider {
 
   static var save: Command {
     Command(
-      name: "save", family: .data, summary: "Saves a model, dataset, predictions, table or tensor (.npz/.npy/.csv).",
+      name: "save", family: .data,
+      summary: "Saves a model, dataset, predictions, table or tensor (.npz/.npy/.csv).",
       discussion: """
         Models keep their parameter names, architecture and temperature (float64); datasets
         their images, labels and class names; predictions their logits (float64), labels and

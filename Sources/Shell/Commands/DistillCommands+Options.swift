@@ -11,7 +11,9 @@ extension DistillCommands {
     let config = ConvNetConfig(
       channels: shape[0], height: shape[1], width: shape[2], classes: data.classCount,
       depth: try args.int("depth"), netWidth: try args.int("width"))
-    guard (1...1024).contains(config.netWidth) else { throw args.invalid("width", "must be 1…1024") }
+    guard (1...1024).contains(config.netWidth) else {
+      throw args.invalid("width", "must be 1…1024")
+    }
     do { try config.validate() } catch { throw args.invalid("depth", "\(error)") }
     return config
   }
@@ -22,12 +24,15 @@ extension DistillCommands {
   ) throws -> DistillationOptions {
     let ipc = try args.int("ipc")
     guard ipc >= 1 else { throw args.invalid("ipc", "must be at least 1") }
-    var o = DistillationOptions(method: method, imagesPerClass: ipc, network: try network(data, args))
+    var o = DistillationOptions(
+      method: method, imagesPerClass: ipc, network: try network(data, args))
     if args.isGiven("iterations") { o.iterations = try args.int("iterations") }
     if args.isGiven("lr_img") { o.imageLearningRate = Float(try args.float("lr_img")) }
     o.imageMomentum = Float(try args.float("momentum"))
     o.realBatch = try args.int("batch_real")
-    if args.isGiven("init") { o.initialization = try args.choice("init", as: SyntheticInitialization.self) }
+    if args.isGiven("init") {
+      o.initialization = try args.choice("init", as: SyntheticInitialization.self)
+    }
     if args.isGiven("aug") { o.augmentation = try args.string("aug") }
     switch try args.choice("mdt", as: MaskChoice.self) {
     case .fixed: o.mask = .fixed(Float(try args.float("r")))
@@ -56,7 +61,9 @@ extension DistillCommands {
     }
     var rng = try context.randomStream()
     o.seed = UInt64(rng.int(in: 0..<Int(Int32.max)))
-    do { _ = try DiffAugment(strategy: o.augmentation) } catch { throw args.invalid("aug", "\(error)") }
+    do { _ = try DiffAugment(strategy: o.augmentation) } catch {
+      throw args.invalid("aug", "\(error)")
+    }
     do { try o.validate() } catch let error as DistillationError {
       throw args.invalid(argument(for: error), "\(error)")
     }
@@ -104,7 +111,9 @@ extension DistillCommands {
       }
       return nil
     }
-    if let object = value.object(as: ExpertsObject.self) { return (object.buffer, object.directory) }
+    if let object = value.object(as: ExpertsObject.self) {
+      return (object.buffer, object.directory)
+    }
     let directory = try args.string("experts")
     do { return (try ExpertBuffer.load(directory: directory), directory) } catch {
       throw args.invalid("experts", "\(error)")

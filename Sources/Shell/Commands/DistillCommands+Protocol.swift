@@ -19,12 +19,16 @@ extension DistillCommands {
         """,
       parameters: [
         .positional("data", .images, doc: "real training images"),
-        .keyword("dir", .path, doc: "directory of the trajectories (default: the session's experts/)"),
+        .keyword(
+          "dir", .path, doc: "directory of the trajectories (default: the session's experts/)"),
         .keyword("count", .int, default: .int(5), doc: "number of experts"),
-        .keyword("epochs", .int, default: .int(15), unit: "epochs", doc: "training epochs per expert"),
+        .keyword(
+          "epochs", .int, default: .int(15), unit: "epochs", doc: "training epochs per expert"),
         .keyword("lr", .float, default: .float(0.01), doc: "expert learning rate (lr_teacher)"),
         .keyword("batch", .int, default: .int(256), unit: "images", doc: "minibatch size"),
-        .keyword("aug", .string, default: .string(DiffAugment.standardStrategy), doc: "DSA strategy or \"none\""),
+        .keyword(
+          "aug", .string, default: .string(DiffAugment.standardStrategy),
+          doc: "DSA strategy or \"none\""),
         .keyword("width", .int, default: .int(128), unit: "channels", doc: "ConvNet width"),
         .keyword("depth", .int, default: .int(3), doc: "ConvNet depth"),
         .keyword("seed", .int, doc: "initialisation and shuffling seed"),
@@ -42,7 +46,8 @@ extension DistillCommands {
       }
       var rng = try context.randomStream()
       let options = ExpertOptions(
-        count: try args.int("count"), epochs: try args.int("epochs"), network: try network(data, args),
+        count: try args.int("count"), epochs: try args.int("epochs"),
+        network: try network(data, args),
         learningRate: Float(try args.float("lr")), batchSize: try args.int("batch"),
         augmentation: try args.string("aug"), seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
       guard options.count >= 1 else { throw args.invalid("count", "must be at least 1") }
@@ -52,7 +57,8 @@ extension DistillCommands {
         throw args.invalid("aug", "\(error)")
       }
       let steps = (data.count + options.batchSize - 1) / options.batchSize
-      let bar = context.progress("experts", total: options.count * options.epochs * steps, unit: "step")
+      let bar = context.progress(
+        "experts", total: options.count * options.epochs * steps, unit: "step")
       do {
         let buffer = try ExpertTraining.train(
           options, data: data, directory: directory,
@@ -86,13 +92,16 @@ extension DistillCommands {
         (fm.train.sample per_class=10) the same way: it is the baseline a distilled set must beat.
         """,
       parameters: [
-        .positional("set", .object(of: DatasetObject.self), doc: "training images (distilled or real)"),
+        .positional(
+          "set", .object(of: DatasetObject.self), doc: "training images (distilled or real)"),
         .positional("test", .images, doc: "real test images"),
         .keyword("models", .int, default: .int(5), doc: "networks to train"),
-        .keyword("epochs", .int, default: .int(300), unit: "epochs", doc: "training epochs per network"),
+        .keyword(
+          "epochs", .int, default: .int(300), unit: "epochs", doc: "training epochs per network"),
         .keyword("lr", .float, doc: "learning rate (default: the set's, else 0.01)"),
         .keyword("aug", .string, doc: "DSA strategy or \"none\""),
-        .keyword("width", .int, doc: "ConvNet width (default: the set's distillation width, else 128)"),
+        .keyword(
+          "width", .int, doc: "ConvNet width (default: the set's distillation width, else 128)"),
         .keyword("depth", .int, default: .int(3), doc: "ConvNet depth"),
         .keyword("seed", .int, doc: "initialisation seed"),
       ],
@@ -108,7 +117,8 @@ extension DistillCommands {
     let test = try args.dataset("test", split: .test)
     let train = object.dataset
     let saved = object.synthetic.flatMap { try? DistillationOptions(settings: $0.settings) }
-    var network = saved?.network
+    var network =
+      saved?.network
       ?? ConvNetConfig(
         channels: train.imageShape[0], height: train.imageShape[1], width: train.imageShape[2],
         classes: train.classCount)
@@ -116,10 +126,13 @@ extension DistillCommands {
     network.depth = try args.int("depth")
     do { try network.validate() } catch { throw args.invalid("depth", "\(error)") }
     guard test.imageShape == train.imageShape, test.classCount == train.classCount else {
-      throw args.invalid("test", "test images \(test.imageShape) do not match the set's \(train.imageShape)")
+      throw args.invalid(
+        "test", "test images \(test.imageShape) do not match the set's \(train.imageShape)")
     }
-    let lr = args.isGiven("lr") ? Float(try args.float("lr")) : object.synthetic?.learningRate ?? 0.01
-    let aug = args.isGiven("aug")
+    let lr =
+      args.isGiven("lr") ? Float(try args.float("lr")) : object.synthetic?.learningRate ?? 0.01
+    let aug =
+      args.isGiven("aug")
       ? try args.string("aug") : saved?.method == .dc ? "none" : DiffAugment.standardStrategy
     do { _ = try DiffAugment(strategy: aug) } catch { throw args.invalid("aug", "\(error)") }
     var rng = try context.randomStream()
@@ -129,7 +142,8 @@ extension DistillCommands {
     guard evaluation.models >= 1 else { throw args.invalid("models", "must be at least 1") }
     guard evaluation.epochs >= 1 else { throw args.invalid("epochs", "must be at least 1") }
     let steps = (train.count + 255) / 256
-    let bar = context.progress("evaluate_set", total: evaluation.models * evaluation.epochs * steps, unit: "step")
+    let bar = context.progress(
+      "evaluate_set", total: evaluation.models * evaluation.epochs * steps, unit: "step")
     let trials: [SyntheticEvaluation.Trial]
     do {
       trials = try evaluation.run(
@@ -138,7 +152,9 @@ extension DistillCommands {
           let t = p.training
           bar.update(
             (p.model * t.epochs + t.epoch) * t.stepsPerEpoch + t.step + 1,
-            status: String(format: "model %d/%d epoch %d/%d loss %.4f", p.model + 1, p.models, t.epoch + 1, t.epochs, t.loss))
+            status: String(
+              format: "model %d/%d epoch %d/%d loss %.4f", p.model + 1, p.models, t.epoch + 1,
+              t.epochs, t.loss))
         }, shouldStop: { Interrupt.isRequested })
       bar.finish()
     } catch let error as TrainingError {
@@ -148,10 +164,13 @@ extension DistillCommands {
     let rows = try trials.map { trial in
       let predictions = try Predictions(logits: trial.test.logits, labels: trial.test.labels)
       return SetEvaluationObject.Row(
-        model: ModelObject(trial.model, origin: "ConvNet-\(network.depth) w\(network.netWidth) trained on \(train.name)"),
+        model: ModelObject(
+          trial.model,
+          origin: "ConvNet-\(network.depth) w\(network.netWidth) trained on \(train.name)"),
         accuracy: trial.test.accuracy, nll: trial.test.nll, ece: predictions.ece(.guo))
     }
-    return .object(SetEvaluationObject(rows: rows, setName: train.name, testName: test.name, lr: lr, aug: aug))
+    return .object(
+      SetEvaluationObject(rows: rows, setName: train.name, testName: test.name, lr: lr, aug: aug))
   }
 }
 
@@ -169,7 +188,9 @@ extension DistillCommands {
     }
     let models = try args.int("eval_models")
     let epochs = try args.int("eval_epochs")
-    guard models >= 1, epochs >= 1 else { throw args.invalid("eval_models", "models and epochs must be ≥ 1") }
+    guard models >= 1, epochs >= 1 else {
+      throw args.invalid("eval_models", "models and epochs must be ≥ 1")
+    }
     return { state, bar in
       guard state.set.iteration % every == 0 else { return }
       let evaluation = SyntheticEvaluation(

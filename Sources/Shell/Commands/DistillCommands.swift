@@ -35,20 +35,31 @@ public enum DistillCommands: CommandProvider {
       parameters: [
         .positional("method", .choice(of: DistillMethod.self), doc: "backbone"),
         .positional("data", .images, doc: "real training images"),
-        .keyword("ipc", .int, default: .int(10), unit: "images/class", doc: "synthetic images per class"),
-        .keyword("iterations", .int, doc: "outer iterations (default: the method's reference value)"),
+        .keyword(
+          "ipc", .int, default: .int(10), unit: "images/class", doc: "synthetic images per class"),
+        .keyword(
+          "iterations", .int, doc: "outer iterations (default: the method's reference value)"),
         .keyword("lr_img", .float, doc: "pixel learning rate (default per method)"),
         .keyword("momentum", .float, default: .float(0.5), doc: "pixel SGD momentum"),
-        .keyword("batch_real", .int, default: .int(256), unit: "images/class", doc: "real images per class per match"),
+        .keyword(
+          "batch_real", .int, default: .int(256), unit: "images/class",
+          doc: "real images per class per match"),
         .keyword("init", .choice(of: SyntheticInitialization.self), doc: "initial images"),
-        .keyword("aug", .string, doc: "DSA strategy, e.g. \"color_crop_cutout_flip_scale_rotate\", or \"none\""),
-        .keyword("mdt", .choice(of: MaskChoice.self), default: .choice(MaskChoice.none), doc: "masked distillation"),
+        .keyword(
+          "aug", .string,
+          doc: "DSA strategy, e.g. \"color_crop_cutout_flip_scale_rotate\", or \"none\""),
+        .keyword(
+          "mdt", .choice(of: MaskChoice.self), default: .choice(MaskChoice.none),
+          doc: "masked distillation"),
         .keyword("r", .float, default: .float(0.1), doc: "MDT drop ratio (mdt=fixed)"),
-        .keyword("r_range", .list(.float), default: .list([.float(0), .float(0.1)]), doc: "MDTds range (mdt=ds)"),
+        .keyword(
+          "r_range", .list(.float), default: .list([.float(0), .float(0.1)]),
+          doc: "MDTds range (mdt=ds)"),
         .keyword("width", .int, default: .int(128), unit: "channels", doc: "ConvNet width"),
         .keyword("depth", .int, default: .int(3), doc: "ConvNet depth"),
         .keyword("outer_loop", .int, doc: "dc/dsa outer loops (default from ipc)"),
-        .keyword("inner_loop", .int, doc: "dc/dsa network epochs between matches (default from ipc)"),
+        .keyword(
+          "inner_loop", .int, doc: "dc/dsa network epochs between matches (default from ipc)"),
         .keyword("lr_net", .float, default: .float(0.01), doc: "dc/dsa inner network lr"),
         .keyword("syn_steps", .int, default: .int(20), doc: "mtt student steps N"),
         .keyword("expert_epochs", .int, default: .int(3), doc: "mtt target epochs M"),
@@ -56,14 +67,24 @@ public enum DistillCommands: CommandProvider {
         .keyword("lr_lr", .float, default: .float(1e-5), doc: "mtt step-size learning rate"),
         .keyword("lr_teacher", .float, default: .float(0.01), doc: "mtt initial step size"),
         .keyword("batch_syn", .int, doc: "mtt student batch (default: the whole set)"),
-        .keyword("chunk", .int, default: .int(50), unit: "images", doc: "mtt sub-batch per graph (memory ∝ chunk)"),
-        .keyword("experts", .oneOf([.object(of: ExpertsObject.self), .path]), doc: "mtt expert trajectories"),
+        .keyword(
+          "chunk", .int, default: .int(50), unit: "images",
+          doc: "mtt sub-batch per graph (memory ∝ chunk)"),
+        .keyword(
+          "experts", .oneOf([.object(of: ExpertsObject.self), .path]),
+          doc: "mtt expert trajectories"),
         .keyword("checkpoint", .path, doc: "checkpoint file (.npz)"),
-        .keyword("checkpoint_every", .int, default: .int(10), unit: "iterations", doc: "checkpoint interval"),
-        .keyword("eval_every", .int, default: .int(0), unit: "iterations", doc: "evaluate the set every k iterations (0: never)"),
+        .keyword(
+          "checkpoint_every", .int, default: .int(10), unit: "iterations",
+          doc: "checkpoint interval"),
+        .keyword(
+          "eval_every", .int, default: .int(0), unit: "iterations",
+          doc: "evaluate the set every k iterations (0: never)"),
         .keyword("test", .images, doc: "test images for eval_every"),
         .keyword("eval_models", .int, default: .int(1), doc: "networks per periodic evaluation"),
-        .keyword("eval_epochs", .int, default: .int(300), unit: "epochs", doc: "epochs per periodic evaluation"),
+        .keyword(
+          "eval_epochs", .int, default: .int(300), unit: "epochs",
+          doc: "epochs per periodic evaluation"),
         .keyword("seed", .int, doc: "initialisation and sampling seed"),
       ],
       example: "syn = distill dm fm.train ipc=10 iterations=200 width=32 mdt=fixed r=0.1"
@@ -96,7 +117,9 @@ public enum DistillCommands: CommandProvider {
         .positional("checkpoint", .path, doc: "the checkpoint written by distill"),
         .positional("data", .images, doc: "the real training images"),
         .keyword("iterations", .int, doc: "total iterations to reach"),
-        .keyword("experts", .oneOf([.object(of: ExpertsObject.self), .path]), doc: "mtt expert trajectories"),
+        .keyword(
+          "experts", .oneOf([.object(of: ExpertsObject.self), .path]),
+          doc: "mtt expert trajectories"),
       ],
       example: "syn = resume \"dm.npz\" fm.train iterations=400",
       exampleNeedsFiles: true
@@ -168,7 +191,8 @@ public enum DistillCommands: CommandProvider {
       bar.finish()
       context.keepPartialResult(.object(try DatasetObject(synthetic: state.set)))
       throw shellError(
-        error, command: "distill", note: " of a periodic evaluation; the set keeps \(state.set.iteration) iterations")
+        error, command: "distill",
+        note: " of a periodic evaluation; the set keeps \(state.set.iteration) iterations")
     } catch let error as DistillationError {
       bar.finish()
       switch error {
@@ -176,7 +200,8 @@ public enum DistillCommands: CommandProvider {
         context.keepPartialResult(.object(try DatasetObject(synthetic: state.set)))
         if let path = options.checkpointPath { try state.save(to: path) }
         Interrupt.clear()
-        throw ShellError.interrupted(at: "iteration \(iteration + 1); the set keeps \(state.set.iteration) iterations")
+        throw ShellError.interrupted(
+          at: "iteration \(iteration + 1); the set keeps \(state.set.iteration) iterations")
       default:
         throw ShellError.commandFailed(command: "distill", message: "\(error)")
       }

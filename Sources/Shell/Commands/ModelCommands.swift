@@ -20,7 +20,8 @@ public enum ModelCommands: CommandProvider {
         .positional(
           "data", .images,
           doc: "the data whose image shape and classes the network takes"),
-        .keyword("depth", .int, default: .int(3), doc: "conv blocks (3 for 28/32 px, 4 for 64, 5 for 128)"),
+        .keyword(
+          "depth", .int, default: .int(3), doc: "conv blocks (3 for 28/32 px, 4 for 64, 5 for 128)"),
         .keyword("width", .int, default: .int(128), unit: "channels", doc: "channels per conv"),
         .keyword(
           "norm", .choice(of: NormKind.self), default: .choice(NormKind.instance),

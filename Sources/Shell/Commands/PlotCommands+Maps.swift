@@ -23,7 +23,8 @@ extension PlotCommands {
       } else if case .tensor(let array) = value {
         points = array
       } else {
-        throw args.invalid("values", "plot scatter takes embeddings or [N, 2] tensors, got \(value.typeName)")
+        throw args.invalid(
+          "values", "plot scatter takes embeddings or [N, 2] tensors, got \(value.typeName)")
       }
       guard points.rank == 2, points.shape[1] == 2 else {
         throw args.invalid("values", "points must be [N, 2], got \(points.shape)")
@@ -31,7 +32,9 @@ extension PlotCommands {
       if args.isGiven("labels") { labels = try args.integers("labels") }
       let n = points.shape[0]
       let column = { (c: Int) in (0..<n).map { Double(points.data[$0 * 2 + c]) } }
-      panels.append(ScatterPanel(title: name, x: column(0), y: column(1), labels: labels ?? Array(repeating: 0, count: n)))
+      panels.append(
+        ScatterPanel(
+          title: name, x: column(0), y: column(1), labels: labels ?? Array(repeating: 0, count: n)))
     }
     if args.isGiven("classes") { classNames = try strings(args, "classes") }
     let classes = (panels.flatMap(\.labels).max() ?? 0) + 1
@@ -41,7 +44,9 @@ extension PlotCommands {
 
   /// Fig. 4: rows are models, columns layers; each panel the t-SNE of that layer's features
   /// on the same `count` images of data=, coloured by their labels.
-  static func tsneGrid(_ values: [Value], _ names: [String], _ context: CommandContext, _ title: String?)
+  static func tsneGrid(
+    _ values: [Value], _ names: [String], _ context: CommandContext, _ title: String?
+  )
     throws -> Figure
   {
     let args = context.arguments
@@ -53,7 +58,9 @@ extension PlotCommands {
     }
     var data = try dataset(args)
     let count = try args.int("count")
-    guard count >= 10, count <= data.count else { throw args.invalid("count", "must be 10…\(data.count)") }
+    guard count >= 10, count <= data.count else {
+      throw args.invalid("count", "must be 10…\(data.count)")
+    }
     var rng = try context.randomStream()
     let seed = UInt64(rng.int(in: 0..<Int(Int32.max)))
     data = try data.subset(Array(rng.permutation(data.count).prefix(count)))
@@ -73,7 +80,8 @@ extension PlotCommands {
         } else {
           features = try LogitCache.logits(model.model, on: data)
         }
-        let result = try AnalysisCommands.embed(features, options, context, label: "tsne \(name) \(layer)")
+        let result = try AnalysisCommands.embed(
+          features, options, context, label: "tsne \(name) \(layer)")
         let y = result.embedding
         panels.append(
           ScatterPanel(

@@ -42,7 +42,10 @@ public enum PlotCommands: CommandProvider {
         .keyword("r", .float, default: .float(0), doc: "input mask ratio (hist)"),
         .keyword("labels", Arguments.arrayType, doc: "class of each point (scatter)"),
         .keyword("classes", .list(.string), doc: "class names for the legend (scatter)"),
-        .keyword("layers", .list(.choice(AnalysisCommands.layerNames)), default: .list(["conv1", "conv2", "conv3", "fc"].map { .string($0) }), doc: "layers, one column each (tsne)"),
+        .keyword(
+          "layers", .list(.choice(AnalysisCommands.layerNames)),
+          default: .list(["conv1", "conv2", "conv3", "fc"].map { .string($0) }),
+          doc: "layers, one column each (tsne)"),
         .keyword("count", .int, default: .int(1000), unit: "images", doc: "images embedded (tsne)"),
         .keyword("seed", .int, doc: "image sample and t-SNE seed (tsne)"),
         .keyword("title", .string, doc: "figure title"),
@@ -90,7 +93,9 @@ public enum PlotCommands: CommandProvider {
       parameters: [
         .positional("data", .images, doc: "the images"),
         .keyword("per_class", .int, default: .int(10), unit: "images/class", doc: "columns"),
-        .keyword("display", .choice(of: PixelDisplay.self), default: .choice(PixelDisplay.dataset), doc: "pixel mapping"),
+        .keyword(
+          "display", .choice(of: PixelDisplay.self), default: .choice(PixelDisplay.dataset),
+          doc: "pixel mapping"),
         .keyword("title", .string, doc: "figure title"),
         .keyword("file", .path, doc: "file name (default: show-N.png)"),
         .keyword("dpi", .float, default: .float(100), doc: "resolution of .png output"),
@@ -196,11 +201,16 @@ public enum PlotCommands: CommandProvider {
         try TrainCommands.checkFits(model, data, args)
         let options = MaxLogitOptions(maskRatio: ratio)
         samples.append(
-          HistogramSample(name, values: try MaxLogitStatistics.maxLogits(model.model, images: data.images, options: options)))
+          HistogramSample(
+            name,
+            values: try MaxLogitStatistics.maxLogits(
+              model.model, images: data.images, options: options)))
         dataNames.insert(data.name)
         continue
       }
-      if ratio > 0 { throw args.invalid("r", "masking needs models and data=; got \(value.typeName)") }
+      if ratio > 0 {
+        throw args.invalid("r", "masking needs models and data=; got \(value.typeName)")
+      }
       let predictions = try scored([value], args)[0]
       samples.append(HistogramSample(name, values: predictions.logits.maxLogits))
       dataNames.insert(predictions.dataName)
@@ -213,7 +223,8 @@ public enum PlotCommands: CommandProvider {
 
   static func sweepLines(_ values: [Value], _ names: [String], _ title: String?) throws -> Figure {
     if values.allSatisfy({ $0.object(as: SpectrumObject.self) != nil }) {
-      return try spectrumLines(values.compactMap { $0.object(as: SpectrumObject.self) }, names, title)
+      return try spectrumLines(
+        values.compactMap { $0.object(as: SpectrumObject.self) }, names, title)
     }
     if values.count == 1, let sweep = values[0].object(as: SVDSweepObject.self) {
       return try svdSweepLines(sweep, title)
@@ -248,7 +259,11 @@ public enum PlotCommands: CommandProvider {
     series.append(LineData("even", x: [0, 1], y: [0, 1], color: .gray, dash: .dotted))
     let measure = spectra.first?.measure == .sigma ? "Σσ" : "Σσ²"
     return try Figure.linePlot(
-      [LinePanel(xLabel: "fraction of singular values", yLabel: "cumulative share of \(measure)", series: series)],
+      [
+        LinePanel(
+          xLabel: "fraction of singular values", yLabel: "cumulative share of \(measure)",
+          series: series)
+      ],
       title: title ?? "Cumulative explained ratio")
   }
 
@@ -262,7 +277,10 @@ public enum PlotCommands: CommandProvider {
         std: rows.map { 100 * $0.std })
     }
     return try Figure.linePlot(
-      [LinePanel(xLabel: "top singular values dropped (%)", yLabel: "test accuracy (%)", series: series)],
+      [
+        LinePanel(
+          xLabel: "top singular values dropped (%)", yLabel: "test accuracy (%)", series: series)
+      ],
       title: title ?? "Accuracy after dropping top singular values")
   }
 
@@ -306,7 +324,8 @@ public enum PlotCommands: CommandProvider {
     repeat {
       counter += 1
       name = "\(kind)-\(counter).png"
-    } while session.map { FileManager.default.fileExists(atPath: $0.figureURL(named: name).path) } ?? false
+    } while session.map { FileManager.default.fileExists(atPath: $0.figureURL(named: name).path) }
+      ?? false
     return name
   }
 }

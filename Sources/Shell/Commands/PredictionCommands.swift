@@ -10,12 +10,15 @@ public enum PredictionCommands: CommandProvider {
   public static var commands: [Command] { [predictions, scale] }
 
   /// The parameter type of commands that take a model (with data) or predictions.
-  static let scoredType = ValueType.oneOf([.object(of: ModelObject.self), .object(of: PredictionsObject.self)])
+  static let scoredType = ValueType.oneOf([
+    .object(of: ModelObject.self), .object(of: PredictionsObject.self),
+  ])
 
   static var predictions: Command {
     Command(
       name: "predictions", family: .calibrate,
-      summary: "Logits and labels from tensors or numpy files (any framework) as a predictions value.",
+      summary:
+        "Logits and labels from tensors or numpy files (any framework) as a predictions value.",
       discussion: """
         logits: a tensor or a path to a .npy of shape [N, K] (float32 or float64; float64 is
         kept in double precision end to end), or a .npz with a `logits` member. labels: a
@@ -60,7 +63,8 @@ public enum PredictionCommands: CommandProvider {
   {
     if args["labels"] != nil {
       return try read(args, "labels") {
-        try PredictionsFiles.classLabels(try args.array("labels"), classCount: classCount, what: "labels")
+        try PredictionsFiles.classLabels(
+          try args.array("labels"), classCount: classCount, what: "labels")
       }
     }
     if case .string(let path) = logits, path.hasSuffix(".npz"),
@@ -74,7 +78,8 @@ public enum PredictionCommands: CommandProvider {
   }
 
   /// `body`'s result; its errors are shown at the argument `name`.
-  private static func read<T>(_ args: Arguments, _ name: String, _ body: () throws -> T) throws -> T {
+  private static func read<T>(_ args: Arguments, _ name: String, _ body: () throws -> T) throws -> T
+  {
     do {
       return try body()
     } catch let error as ShellError {
@@ -119,16 +124,22 @@ public enum PredictionCommands: CommandProvider {
       guard context.arguments.isGiven("T") else {
         throw context.arguments.invalid("value", "give the temperature as T=…")
       }
-      return try rescale(context.arguments["value"], to: context.arguments.float("T"), context.arguments, at: "T")
+      return try rescale(
+        context.arguments["value"], to: context.arguments.float("T"), context.arguments, at: "T")
     }
   }
 
   /// `value` at temperature `t`: a model shares its network, predictions their logits.
-  static func rescale(_ value: Value?, to t: Double, _ args: Arguments, at parameter: String) throws -> Value {
-    guard t > 0, t.isFinite else { throw args.invalid(parameter, "T must be finite and > 0, got \(t)") }
+  static func rescale(_ value: Value?, to t: Double, _ args: Arguments, at parameter: String) throws
+    -> Value
+  {
+    guard t > 0, t.isFinite else {
+      throw args.invalid(parameter, "T must be finite and > 0, got \(t)")
+    }
     if let model = value?.object(as: ModelObject.self) {
       return .object(
-        ModelObject(model.model, temperature: t, origin: model.origin + " at T=\(ValueFormatter.float(t))"))
+        ModelObject(
+          model.model, temperature: t, origin: model.origin + " at T=\(ValueFormatter.float(t))"))
     }
     guard let predictions = value?.object(as: PredictionsObject.self) else { return .none }
     return .object(try predictions.rescaled(to: t))

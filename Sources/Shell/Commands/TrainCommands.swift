@@ -49,7 +49,9 @@ public enum TrainCommands: CommandProvider {
   static func trainingOptions(_ args: Arguments, seed: UInt64) throws -> TrainingOptions {
     let epochs = try args.int("epochs")
     let batch = try args.int("batch")
-    guard epochs >= 1, epochs <= 1_000_000 else { throw args.invalid("epochs", "must be 1…1000000") }
+    guard epochs >= 1, epochs <= 1_000_000 else {
+      throw args.invalid("epochs", "must be 1…1000000")
+    }
     guard batch >= 1, batch <= 1 << 20 else { throw args.invalid("batch", "must be 1…1048576") }
     let objective: Objective
     switch try args.choice("loss", as: LossChoice.self) {

@@ -18,7 +18,8 @@ public final class SpectrumObject: FieldTable {
 
   /// How many components reach `level` of the cumulative ratio.
   func components(reaching level: Double) -> Int {
-    (spectrum.cumulativeRatio(measure).firstIndex { $0 >= level } ?? spectrum.singularValues.count) + 1
+    (spectrum.cumulativeRatio(measure).firstIndex { $0 >= level } ?? spectrum.singularValues.count)
+      + 1
   }
 
   public var summary: String {
@@ -34,7 +35,9 @@ public final class SpectrumObject: FieldTable {
     var rows = [["component", "σ", "cumulative ratio"]]
     let shown = Set([0, 1, 2, 4, 9, 19, 49, 99, ratio.count - 1].filter { $0 < ratio.count })
     for i in shown.sorted() {
-      rows.append(["\(i + 1)", String(format: "%.6g", spectrum.singularValues[i]), formatted(ratio[i])])
+      rows.append([
+        "\(i + 1)", String(format: "%.6g", spectrum.singularValues[i]), formatted(ratio[i]),
+      ])
     }
     return summary + "\n" + TextTable(rows).render().trimmingCharacters(in: .newlines)
   }
@@ -126,8 +129,10 @@ extension SVDSweepObject: TabularObject {
     DataTable(
       columns: ["set", "drop", "components", "accuracy", "std", "ece"],
       rows: rows.map {
-        [.text($0.set), .number($0.fraction), .integer($0.dropped), .number($0.accuracy),
-         .number($0.std), .number($0.ece)]
+        [
+          .text($0.set), .number($0.fraction), .integer($0.dropped), .number($0.accuracy),
+          .number($0.std), .number($0.ece),
+        ]
       })
   }
 }

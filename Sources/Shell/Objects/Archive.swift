@@ -29,7 +29,8 @@ enum Archive {
       do {
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
       } catch {
-        throw ShellError.io(path: parent.path, message: "cannot create the folder: \(error.localizedDescription)")
+        throw ShellError.io(
+          path: parent.path, message: "cannot create the folder: \(error.localizedDescription)")
       }
     }
     switch value {
@@ -73,7 +74,8 @@ enum Archive {
     for (name, expected) in zip(net.parameters.names, net.parameters.values) {
       let array = try archive.array(named: name).toNDArray()
       guard array.shape == expected.shape else {
-        throw ShellError.io(path: path, message: "\(name) has shape \(array.shape), expected \(expected.shape)")
+        throw ShellError.io(
+          path: path, message: "\(name) has shape \(array.shape), expected \(expected.shape)")
       }
       tensors.append(array)
     }
@@ -81,7 +83,8 @@ enum Archive {
       NDArray(shape: [net.parameters.scalarCount], data: tensors.flatMap(\.data)))
     let temperature = archive["ddcal.temperature"]?.doubles.first ?? 1
     guard temperature > 0, temperature.isFinite else {
-      throw ShellError.io(path: path, message: "ddcal.temperature is \(temperature), expected T > 0")
+      throw ShellError.io(
+        path: path, message: "ddcal.temperature is \(temperature), expected T > 0")
     }
     return .object(ModelObject(net, temperature: temperature, origin: path))
   }

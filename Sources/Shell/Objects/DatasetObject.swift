@@ -23,7 +23,8 @@ public final class DatasetObject: FieldTable {
   public static let typeName = "dataset"
 
   public var summary: String {
-    let base = "\(dataset.name): \(dataset.count) × \(dataset.imageShape), \(dataset.classCount) classes"
+    let base =
+      "\(dataset.name): \(dataset.count) × \(dataset.imageShape), \(dataset.classCount) classes"
     guard let synthetic else { return base }
     let method = synthetic.settings.first { $0.hasPrefix("method=") }?.dropFirst(7) ?? "distilled"
     let lr = synthetic.learningRate.map { String(format: ", lr %.4g", $0) } ?? ""
@@ -43,11 +44,19 @@ public final class DatasetObject: FieldTable {
       ObjectField("shape") { .list($0.dataset.imageShape.map { .int($0) }) },
       ObjectField("classes") { .list($0.dataset.classNames.map { .string($0) }) },
       ObjectField("images") { .tensor($0.dataset.images) },
-      ObjectField("labels") { .tensor(NDArray(shape: [$0.dataset.count], data: $0.dataset.labels.map(Float.init))) },
+      ObjectField("labels") {
+        .tensor(NDArray(shape: [$0.dataset.count], data: $0.dataset.labels.map(Float.init)))
+      },
       ObjectField("name") { .string($0.dataset.name) },
-      ObjectField("lr", when: { $0.synthetic != nil }) { $0.synthetic?.learningRate.map { .float(Double($0)) } ?? Value.none },
-      ObjectField("iteration", when: { $0.synthetic != nil }) { .int($0.synthetic?.iteration ?? 0) },
-      ObjectField("settings", when: { $0.synthetic != nil }) { .list(($0.synthetic?.settings ?? []).map { .string($0) }) },
+      ObjectField("lr", when: { $0.synthetic != nil }) {
+        $0.synthetic?.learningRate.map { .float(Double($0)) } ?? Value.none
+      },
+      ObjectField("iteration", when: { $0.synthetic != nil }) {
+        .int($0.synthetic?.iteration ?? 0)
+      },
+      ObjectField("settings", when: { $0.synthetic != nil }) {
+        .list(($0.synthetic?.settings ?? []).map { .string($0) })
+      },
     ]
   }
 

@@ -76,7 +76,8 @@ public final class SetEvaluationObject: FieldTable {
       ])
     }
     let settings = String(format: "lr %.4g, aug %@", lr, aug)
-    return summary + "\n" + settings + "\n" + TextTable(table).render().trimmingCharacters(in: .newlines)
+    return summary + "\n" + settings + "\n"
+      + TextTable(table).render().trimmingCharacters(in: .newlines)
   }
 
   public static var fields: [ObjectField<SetEvaluationObject>] {

@@ -52,7 +52,8 @@ extension EmbeddingObject: SavableObject {
   /// `points` float32 [N, 2], `kl` float64 [1], and `labels` int64 [N] when known.
   func save(to path: String) throws {
     var members: [(String, NPYArray)] = [
-      ("points", NPYArray(result.embedding)), ("kl", try NPYArray(float64: [result.kl], shape: [1])),
+      ("points", NPYArray(result.embedding)),
+      ("kl", try NPYArray(float64: [result.kl], shape: [1])),
     ]
     if let labels { members.append(("labels", try NPYArray(int64: labels, shape: [labels.count]))) }
     try NPZ.write(members, to: path)

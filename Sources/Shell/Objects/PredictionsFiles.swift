@@ -42,13 +42,16 @@ enum PredictionsFiles {
     case .string(let path):
       if path.hasSuffix(".npz") {
         let archive = try NPZ.read(path)
-        guard let member = archive["logits"] ?? (archive.members.count == 1 ? archive.members[0].array : nil)
+        guard
+          let member = archive["logits"]
+            ?? (archive.members.count == 1 ? archive.members[0].array : nil)
         else { throw ShellError.io(path: path, message: "has no 'logits' member") }
         return try matrix(member, what: "logits", path: path)
       }
       return try matrix(try NPY.read(path), what: "logits", path: path)
     default:
-      throw ShellError.typeMismatch(expected: "tensor or path", found: value.typeName, context: "logits")
+      throw ShellError.typeMismatch(
+        expected: "tensor or path", found: value.typeName, context: "logits")
     }
   }
 

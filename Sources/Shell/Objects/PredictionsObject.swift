@@ -63,7 +63,9 @@ public final class PredictionsObject: FieldTable {
       ObjectField("ece") { .float($0.predictions.ece(.guo)) },
       ObjectField("brier") { .float($0.predictions.brier) },
       ObjectField("logits") { .tensor($0.logits.logitArray) },
-      ObjectField("labels") { .tensor(NDArray(shape: [$0.logits.count], data: $0.logits.labels.map(Float.init))) },
+      ObjectField("labels") {
+        .tensor(NDArray(shape: [$0.logits.count], data: $0.logits.labels.map(Float.init)))
+      },
       ObjectField("count") { .int($0.logits.count) },
       ObjectField("classes") { .int($0.logits.classCount) },
       ObjectField("temperature") { .float($0.logits.temperature) },

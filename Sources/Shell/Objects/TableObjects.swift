@@ -31,7 +31,9 @@ struct DataTable {
     try columns.indices.map { c in
       let cells = rows.map { $0[c] }
       let n = cells.count
-      if let ints = Self.integers(cells) { return (columns[c], try NPYArray(int64: ints, shape: [n])) }
+      if let ints = Self.integers(cells) {
+        return (columns[c], try NPYArray(int64: ints, shape: [n]))
+      }
       if let numbers = Self.numbers(cells) {
         return (columns[c], try NPYArray(float64: numbers, shape: [n]))
       }
@@ -100,7 +102,8 @@ extension TabularObject {
     } else if path.hasSuffix(".npz") {
       try NPZ.write(try table.npzMembers() + npzExtras(), to: path)
     } else {
-      throw ShellError.failed("a \(typeName) saves as .csv or .npz, not \(URL(fileURLWithPath: path).pathExtension)")
+      throw ShellError.failed(
+        "a \(typeName) saves as .csv or .npz, not \(URL(fileURLWithPath: path).pathExtension)")
     }
   }
 }

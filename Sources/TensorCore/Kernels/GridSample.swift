@@ -68,7 +68,9 @@ enum GridSampleKernel {
   }
 
   /// The adjoint in x: scatters g [N, C, OH, OW] back to [N, C, H, W] with the same weights.
-  static func backward(_ g: NDArray, grid: NDArray, inputShape: [Int], alignCorners: Bool) -> NDArray {
+  static func backward(_ g: NDArray, grid: NDArray, inputShape: [Int], alignCorners: Bool)
+    -> NDArray
+  {
     let (n, c, h, w) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
     let (oh, ow) = (grid.shape[1], grid.shape[2])
     var gx = NDArray.zeros(inputShape)

@@ -82,7 +82,8 @@ enum MovementKernel {
       x.data.withUnsafeBufferPointer { px in
         Parallel.forEachRange(indices.count, costPerItem: rowSize) { range in
           for i in range {
-            (o.base + i * rowSize).update(from: px.baseAddress! + indices[i] * rowSize, count: rowSize)
+            (o.base + i * rowSize).update(
+              from: px.baseAddress! + indices[i] * rowSize, count: rowSize)
           }
         }
       }

@@ -93,7 +93,11 @@ enum Reduction {
 
   /// Σ p[i] for i < m.
   static func sum(_ p: UnsafePointer<Float>, _ m: Int) -> Double {
-    blocks(m) { i in load(p, i) } tail: { i in p[i] }
+    blocks(m) { i in
+      load(p, i)
+    } tail: { i in
+      p[i]
+    }
   }
 
   /// Σ (p[i] − mean)².
@@ -109,7 +113,11 @@ enum Reduction {
 
   /// Σ a[i] b[i].
   static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ m: Int) -> Double {
-    blocks(m) { i in load(a, i) * load(b, i) } tail: { i in a[i] * b[i] }
+    blocks(m) { i in
+      load(a, i) * load(b, i)
+    } tail: { i in
+      a[i] * b[i]
+    }
   }
 
   @inline(__always)

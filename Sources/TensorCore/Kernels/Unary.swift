@@ -44,7 +44,9 @@ enum UnaryKernel {
   }
 
   /// One specialised loop per op: the switch stays outside the element loop.
-  static func apply(_ op: UnaryOp, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
+  static func apply(
+    _ op: UnaryOp, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int
+  ) {
     switch op {
     case .negate: loop(x, out, n) { -$0 }
     case .square: loop(x, out, n) { $0 * $0 }
