@@ -69,6 +69,12 @@ enum EdgeRuleChoice: String, ShellChoice {
   var rule: BinEdgeRule { self == .right ? .rightClosed : .leftClosed }
 }
 
+/// `tsne init=`: principal components (deterministic) or seeded random coordinates.
+enum TSNEStart: String, ShellChoice { case pca, random }
+
+/// `tsne method=`: exact O(N²), Barnes–Hut, or FFT-interpolated repulsion.
+enum TSNEMethodChoice: String, ShellChoice { case exact, bh, fft }
+
 /// `noise kind=`.
 enum NoiseKind: String, ShellChoice { case gaussian, uniform }
 

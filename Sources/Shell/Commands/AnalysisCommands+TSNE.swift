@@ -32,9 +32,11 @@ extension AnalysisCommands {
           "learning_rate", .oneOf([.choice(["auto"]), .float]), default: .string("auto"),
           doc: "step size, or auto"),
         .keyword(
-          "init", .choice(["pca", "random"]), default: .string("pca"), doc: "starting embedding"),
+          "init", .choice(of: TSNEStart.self), default: .choice(TSNEStart.pca),
+          doc: "starting embedding"),
         .keyword(
-          "method", .choice(["exact", "bh", "fft"]), default: .string("bh"), doc: "repulsion"),
+          "method", .choice(of: TSNEMethodChoice.self), default: .choice(TSNEMethodChoice.bh),
+          doc: "repulsion"),
         .keyword("theta", .float, default: .float(0.5), doc: "Barnes–Hut accuracy θ"),
         .keyword("labels", .oneOf([.tensor, .list(.int)]), doc: "class labels for plot scatter"),
         .keyword("classes", .list(.string), doc: "class names for plot scatter"),
@@ -63,11 +65,14 @@ extension AnalysisCommands {
     o.earlyExaggeration = try args.float("exaggeration")
     o.earlyExaggerationIterations = try args.int("early")
     if case .float(let rate)? = args["learning_rate"] { o.learningRate = .fixed(rate) }
-    o.initialization = try args.string("init") == "random" ? .random : .pca
-    switch try args.string("method") {
-    case "exact": o.method = .exact
-    case "fft": o.method = .fft()
-    default: o.method = .barnesHut(theta: try args.float("theta"))
+    switch try args.choice("init", as: TSNEStart.self) {
+    case .pca: o.initialization = .pca
+    case .random: o.initialization = .random
+    }
+    switch try args.choice("method", as: TSNEMethodChoice.self) {
+    case .exact: o.method = .exact
+    case .fft: o.method = .fft()
+    case .bh: o.method = .barnesHut(theta: try args.float("theta"))
     }
     var rng = try context.randomStream()
     o.seed = UInt64(rng.int(in: 0..<Int(Int32.max)))
