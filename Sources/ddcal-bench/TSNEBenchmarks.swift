@@ -3,7 +3,7 @@ import Datasets
 import Foundation
 import TensorCore
 
-/// The t-SNE figures, on the setting of ../shared/reference/bench_tsne.py: N points in 128
+/// The t-SNE figures, on the setting of Scripts/bench/bench_tsne.py: N points in 128
 /// dimensions from 10 Gaussian clusters, perplexity 30, 1000 iterations (250 exaggerated),
 /// PCA start. Bars: N = 2000 by Barnes–Hut in ≤ 8 s with KL ≤ 1.40; N = 10000 by FFT in at
 /// most half of openTSNE's time with KL ≤ 2.83.
