@@ -1,4 +1,4 @@
-"""The points of ../shared/reference/bench_tsne.py as .npy, so that `ddcal-bench tsne` embeds
+"""The points of Scripts/bench/bench_tsne.py as .npy, so that `ddcal-bench tsne` embeds
 exactly the data scikit-learn and openTSNE are timed on: N points in 128 dimensions from 10
 Gaussian clusters (centres N(0, 4^2), unit noise), numpy default_rng(0), float32.
 
