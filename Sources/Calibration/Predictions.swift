@@ -40,20 +40,13 @@ public struct Predictions: Sendable, Equatable {
   /// Softmax of row-major Double logits [N, K] divided by `temperature`.
   /// - Throws: as `init(logits:labels:temperature:)`.
   public init(logits: [Double], classCount: Int, labels: [Int], temperature: Double = 1) throws {
-    guard classCount >= 2, logits.count % classCount == 0 else {
-      throw CalibrationError.logitsShape([logits.count / max(classCount, 1), classCount])
-    }
-    let rows = logits.count / classCount
-    try Self.validate(rows: rows, classCount: classCount, labels: labels)
-    try Check.option(
-      temperature > 0 && temperature.isFinite, "temperature", temperature, "a finite T > 0")
-    if let bad = logits.firstIndex(where: { !$0.isFinite }) {
-      throw CalibrationError.nonFiniteLogits(row: bad / classCount)
-    }
-    self.init(validated: logits, classCount: classCount, labels: labels, temperature: temperature)
+    // LogitSet holds the one copy of the input checks.
+    self = try LogitSet(
+      logits: logits, classCount: classCount, labels: labels, temperature: temperature
+    ).predictions()
   }
 
-  /// Softmax of logits that already passed the checks of `init(logits:classCount:labels:…)`.
+  /// Softmax of logits that already passed `LogitSet`'s checks.
   init(validated logits: [Double], classCount: Int, labels: [Int], temperature: Double) {
     let rows = labels.count
     var logp = [Double](repeating: 0, count: logits.count)

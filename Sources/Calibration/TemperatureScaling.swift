@@ -145,14 +145,7 @@ public enum TemperatureScaling {
     logits: [Double], classCount: Int, labels: [Int],
     options: TemperatureFitOptions = TemperatureFitOptions()
   ) throws -> TemperatureFit {
-    guard classCount >= 2, logits.count % classCount == 0 else {
-      throw CalibrationError.logitsShape([logits.count / max(classCount, 1), classCount])
-    }
-    try Predictions.validate(
-      rows: logits.count / classCount, classCount: classCount, labels: labels)
-    if let bad = logits.firstIndex(where: { !$0.isFinite }) {
-      throw CalibrationError.nonFiniteLogits(row: bad / classCount)
-    }
+    _ = try LogitSet(logits: logits, classCount: classCount, labels: labels)  // the input checks
     try options.validate()
     let objective = TemperatureObjective(logits: logits, labels: labels, classCount: classCount)
     switch options.method {
