@@ -48,14 +48,16 @@ let libraries: [Target] = [
     name: "Distillation",
     dependencies: ["Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore"],
     swiftSettings: optimized),
+  .target(
+    name: "Experiments",
+    dependencies: ["Distillation", "Calibration", "Training", "Datasets", "NN", "TensorCore"]),
   .target(name: "Analysis", dependencies: ["TensorCore"], swiftSettings: optimized),
   .target(name: "Plot", dependencies: ["TensorCore", "CCairo", "CPNG"], swiftSettings: optimized),
   .target(
     name: "Shell",
     dependencies: [
-      "Distillation", "Calibration", "Analysis", "Plot", "Training", "Datasets", "Optim", "NN",
-      "TensorCore",
-      "CEditLine",
+      "Experiments", "Distillation", "Calibration", "Analysis", "Plot", "Training", "Datasets",
+      "Optim", "NN", "TensorCore", "CEditLine",
     ],
     swiftSettings: optimized),
 ]
@@ -97,7 +99,8 @@ let tests: [Target] = [
     exclude: ["Fixtures"]),
   .testTarget(name: "PlotTests", dependencies: ["Plot", "TensorCore"], exclude: ["Golden"]),
   .testTarget(
-    name: "ShellTests", dependencies: ["Shell", "Datasets", "TensorCore"],
+    name: "ShellTests",
+    dependencies: ["Shell", "Experiments", "Calibration", "Datasets", "TensorCore"],
     exclude: ["Transcripts"]),  // read via #filePath, not bundled
   .testTarget(
     name: "TrainingTests", dependencies: ["Training", "NN", "Optim", "Autodiff", "TensorCore"]),

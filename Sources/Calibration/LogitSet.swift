@@ -72,9 +72,12 @@ public struct LogitSet: Sendable, Equatable {
   }
 
   /// mᵢ = maxₖ zᵢₖ of the raw logits (the paper's §3.1 statistic; independent of T).
-  public var maxLogits: [Double] {
+  public var maxLogits: [Double] { maxValues(.logit) }
+
+  /// The statistic of each row of the raw logits (T does not enter).
+  public func maxValues(_ statistic: MaxStatistic) -> [Double] {
     (0..<count).map { row in
-      logits[(row * classCount)..<((row + 1) * classCount)].max() ?? 0
+      statistic.of(logits[(row * classCount)..<((row + 1) * classCount)])
     }
   }
 

@@ -13,16 +13,37 @@ public struct MaxLogitOptions: Sendable, Equatable {
   public var binning: HistogramBinning
   /// Images per forward pass.
   public var batchSize: Int
+  /// The per-image statistic: the max logit (§3.1), or the max softmax probability of the raw
+  /// logits (the OOD score of Fig. 2b; Hendrycks & Gimpel 2017).
+  public var statistic: MaxStatistic
 
-  /// Clean inputs and 30 automatic bins by default.
+  /// Clean inputs, the max logit and 30 automatic bins by default.
   public init(
     maskRatio: Double = 0, seed: UInt64 = 0, binning: HistogramBinning = .standard,
-    batchSize: Int = 256
+    batchSize: Int = 256, statistic: MaxStatistic = .logit
   ) {
     self.maskRatio = maskRatio
     self.seed = seed
     self.binning = binning
     self.batchSize = batchSize
+    self.statistic = statistic
+  }
+}
+
+/// What `MaxLogitStatistics.maxLogits` takes of each row of logits z.
+public enum MaxStatistic: String, Sendable, CaseIterable {
+  /// maxₖ zₖ.
+  case logit
+  /// maxₖ softmax(z)ₖ = 1 / Σₖ exp(zₖ − max z).
+  case prob
+
+  /// The statistic of one row.
+  public func of<C: Collection>(_ row: C) -> Double where C.Element: BinaryFloatingPoint {
+    let top = Double(row.max() ?? 0)
+    switch self {
+    case .logit: return top
+    case .prob: return 1 / row.reduce(0) { $0 + exp(Double($1) - top) }
+    }
   }
 }
 
@@ -71,7 +92,8 @@ public struct MaxLogitStatistics: Sendable, Equatable {
     histogram = Histogram(values: values, edges: edges)
   }
 
-  /// The max logits mᵢ = maxₖ zᵢₖ of `model` on images [N, C, H, W], optionally zero-masked.
+  /// The max logits mᵢ = maxₖ zᵢₖ of `model` on images [N, C, H, W] (or the max softmax
+  /// probabilities, per `options.statistic`), optionally zero-masked.
   /// - Throws: `CalibrationError` for images that do not fit the model or a bad mask ratio.
   public static func maxLogits(
     _ model: ConvNet, images: NDArray, options: MaxLogitOptions = MaxLogitOptions()
@@ -84,7 +106,7 @@ public struct MaxLogitStatistics: Sendable, Equatable {
     let logits = ModelLogits.compute(model, images: input, batchSize: options.batchSize)
     let k = logits.shape[1]
     return (0..<logits.shape[0]).map { row in
-      Double(logits.data[(row * k)..<((row + 1) * k)].max() ?? 0)
+      options.statistic.of(logits.data[(row * k)..<((row + 1) * k)])
     }
   }
 

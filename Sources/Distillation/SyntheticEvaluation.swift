@@ -14,10 +14,15 @@ public struct SyntheticEvaluation: Sendable {
   public var augmentation: String
   public var network: ConvNetConfig
   public var seed: UInt64
+  /// The training loss: cross-entropy, or a train-time calibration baseline (label smoothing,
+  /// focal loss) under the same protocol.
+  public var objective: Objective
+  /// Mixup α (λ ~ Beta(α, α), mixed before augmentation); nil trains without mixup.
+  public var mixupAlpha: Float?
 
   public init(
     models: Int, epochs: Int, learningRate: Float, augmentation: String, network: ConvNetConfig,
-    seed: UInt64 = 0
+    seed: UInt64 = 0, objective: Objective = .crossEntropy, mixupAlpha: Float? = nil
   ) {
     self.models = models
     self.epochs = epochs
@@ -25,6 +30,8 @@ public struct SyntheticEvaluation: Sendable {
     self.augmentation = augmentation
     self.network = network
     self.seed = seed
+    self.objective = objective
+    self.mixupAlpha = mixupAlpha
   }
 
   /// One trained network and its test result.
@@ -56,7 +63,9 @@ public struct SyntheticEvaluation: Sendable {
   }
 
   /// Trains and tests every network. Model i is seeded by (seed, i), so the trials of two
-  /// training sets under the same seed start from the same initialisations.
+  /// training sets (or two objectives) under the same seed start from the same
+  /// initialisations and draw the same minibatch orders. Each network runs exactly `epochs`
+  /// passes over the set (the reference loop runs epochs + 1).
   /// - Throws: `TrainingError` (bad input, non-finite, interrupted).
   public func run(
     train: Dataset, test: Dataset, progress: ((Progress) -> Void)? = nil,
@@ -69,8 +78,9 @@ public struct SyntheticEvaluation: Sendable {
       let net = ConvNet(network, rng: &rng)
       let trainer = Trainer(
         options: TrainingOptions(
-          epochs: epochs, learningRate: learningRate, seed: seed &+ UInt64(i) &* 7919),
-        augment: augment.ops.isEmpty ? nil : { x, stream in augment(x, rng: &stream) })
+          epochs: epochs, learningRate: learningRate, objective: objective,
+          mixupAlpha: mixupAlpha, seed: seed &+ UInt64(i) &* 7919),
+        augmentation: augment)
       let records = try trainer.train(
         net, images: train.images, labels: train.labels,
         progress: progress.map { report in

@@ -139,6 +139,17 @@ extension Interpreter {
     if case .name(let word) = expr.kind, isLiteralWord(word, for: parameter.type) {
       value = .string(word)
       type = parameter.type.bareNameType
+    } else if case .list(let elements) = expr.kind, case .list(let element) = parameter.type,
+      !element.choices.isEmpty
+    {
+      // `methods=[raw, ts]`: bare names in a list of choices are words, like a single choice.
+      value = .list(
+        try elements.map { item in
+          if case .name(let word) = item.kind, isLiteralWord(word, for: element) {
+            return .string(word)
+          }
+          return try evaluate(item)
+        })
     } else {
       value = try evaluate(expr)
     }

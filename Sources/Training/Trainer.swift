@@ -15,6 +15,14 @@ public struct Trainer {
     self.augment = augment
   }
 
+  /// A trainer that applies per-sample DSA augmentation `strategy` to every (mixed) batch,
+  /// drawing from the run's stream; an empty strategy ("none") trains on the batches as they are.
+  public init(options: TrainingOptions, augmentation strategy: DiffAugment) {
+    self.init(
+      options: options,
+      augment: strategy.ops.isEmpty ? nil : { x, stream in strategy(x, rng: &stream) })
+  }
+
   /// Trains `model` in place on images [N, C, H, W] with labels in 0..<classes.
   /// - Parameters:
   ///   - progress: called after every step.

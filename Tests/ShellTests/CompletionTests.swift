@@ -32,7 +32,7 @@ extension ShellTestSuite {
     }
 
     static let trainOptions = [
-      "batch=", "epochs=", "gamma=", "loss=", "lr=", "mixup=", "momentum=", "schedule=", "seed=",
+      "aug=", "batch=", "epochs=", "gamma=", "loss=", "lr=", "mixup=", "momentum=", "schedule=", "seed=",
       "smoothing=", "wd=",
     ]
 
@@ -53,7 +53,7 @@ extension ShellTestSuite {
       ("del ", ["fm", "lr", "net", "t"]),
       ("echo ", ["off", "on"]),
       ("fm.t", ["test", "train"]),
-      ("fm.train.s", ["sample", "shape", "split"]),
+      ("fm.train.s", ["sample", "shape", "shift", "split"]),
       ("fm.train.sample p", ["per_class="]),
       // `classes` is both a field and a method of datasets: offered once, completed as a call.
       ("fm.train.c", ["classes", "count"]),

@@ -221,7 +221,7 @@ extension ShellTestSuite {
         text == """
           usage: train MODEL DATA [epochs=INT] [lr=FLOAT] [batch=INT] [momentum=FLOAT] [wd=FLOAT] \
           [schedule=step|constant] [loss=ce|ls|focal] [smoothing=FLOAT] [gamma=FLOAT] \
-          [mixup=FLOAT] [seed=INT]
+          [mixup=FLOAT] [aug=STRING] [seed=INT]
 
           Trains a model with SGD (momentum, weight decay).
 
@@ -229,12 +229,16 @@ extension ShellTestSuite {
           256, lr ×0.1 after half the epochs (schedule=step) with the momentum reset. Train-time
           calibration baselines: loss=ls (label smoothing ε = smoothing, on log-probabilities),
           loss=focal (γ = gamma; 3 as in Mukhoti et al. 2020), mixup=α (λ ~ Beta(α, α), mixed
-          before augmentation). Ctrl-C stops after the current step and keeps the model as
-          trained so far. A NaN or infinite loss stops with the epoch and step.
+          before augmentation). aug= applies per-sample DSA augmentation to every batch, as the
+          evaluation protocol does (aug="color_crop_cutout_flip_scale_rotate"); none by default.
+          epochs=E runs exactly E passes over the data, the lr dropping after E/2 of them (the
+          reference loop runs E + 1 passes; use epochs=301 to match its 300). Ctrl-C stops after
+          the current step and keeps the model as trained so far. A NaN or infinite loss stops
+          with the epoch and step.
 
           Parameters:
-            model       model                    required                the network \
-          (trained in place)
+            model       model                    required                the network (trained in \
+          place)
             data        dataset or data          required                training images
             epochs=     int                      default 5       epochs  passes over the data
             lr=         float                    default 0.01            learning rate
@@ -249,7 +253,10 @@ extension ShellTestSuite {
           (loss=ls)
             gamma=      float                    default 3.0             focal loss γ (loss=focal)
             mixup=      float                    default 0.0             mixup α; 0 disables mixup
-            seed=       int                      optional                shuffling/mixup seed
+            aug=        string                   default "none"          DSA strategy or "none" \
+          (per batch)
+            seed=       int                      optional                \
+          shuffling/mixup/augmentation seed
 
           Example:
             train net fm.train epochs=5 lr=0.01 batch=256

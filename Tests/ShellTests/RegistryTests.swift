@@ -21,7 +21,7 @@ extension ShellTestSuite {
 
     @Test func datasetMethodsAreListedForHelp() {
       let names = CommandRegistry.methods.map(\.name)
-      #expect(names == ["sample", "split", "take", "classes", "temperature"])
+      #expect(names == ["sample", "split", "take", "classes", "shift", "temperature"])
       #expect(CommandRegistry.standard.command(named: "dataset")?.family == .data)
     }
   }

@@ -7,7 +7,9 @@ import Training
 
 /// Post-hoc calibration, calibration metrics and logit analyses (paper §3.1, §4.1, §6).
 public enum CalibrateCommands: CommandProvider {
-  public static var commands: [Command] { [calibrate, sweep, metrics, maxlogit, noise] }
+  public static var commands: [Command] {
+    [calibrate, sweep, calibrationTable, metrics, maxlogit, noise]
+  }
 
   static var calibrate: Command {
     Command(
@@ -16,17 +18,19 @@ public enum CalibrateCommands: CommandProvider {
       discussion: """
         method=ts fits T on the given labelled images, or directly on predictions (logits
         from eval or from any framework via `predictions`); method=mts (paper §4.1) takes a
-        per-class fraction v of the images (at least one per class), zeroes each input element
-        with probability r (no rescaling), computes logits once and fits T on those; it needs
-        the model, since it masks inputs. Predictions use clean inputs divided by T. Weights
+        per-class fraction v of the images (default 0.1 as in the paper: 1 image per class of
+        an IPC-10 set; at least one per class), zeroes each input element with probability r
+        (no rescaling), computes logits once and fits T on those; it needs the model, since it
+        masks inputs. method=ts on a model uses the same per-class subset, unmasked. Predictions use clean inputs divided by T. Weights
         never change, so accuracy does not either.
         Beware the degenerate case: fitting T unmasked on the very images the network was
         trained on (e.g. the distilled set) drives T far below 1 — the net is right on all of
         them — and makes it MORE over-confident on test data. Masking is what turns those images
         into an informative signal. fit=converged minimises the NLL (Newton on log T, to
         |dNLL/dlog T| ≤ 1e-10, in double precision); fit=parity reproduces the reference loop
-        (T0 = 1.5, torch L-BFGS, lr 0.01, 50 iterations, no line search), which stops well
-        short of the optimum — the paper's TS numbers come from it. A model comes back as a
+        (T0 = 1.5, torch L-BFGS, lr= 0.01 as in the public code — the paper's text says 0.02 —,
+        50 iterations, no line search), which stops well short of the optimum — the paper's
+        TS numbers come from it. A model comes back as a
         calibrated copy (same weights), predictions as the same logits at the fitted T; the
         input is not changed. T prints with the digits that read back exactly.
         """,
@@ -39,18 +43,20 @@ public enum CalibrateCommands: CommandProvider {
           "method", .choice(of: ScalingMethod.self),
           doc: "plain or masked TS (default: mts for a model, ts for predictions)"),
         .keyword("r", .float, default: .float(0.3), doc: "MTS mask ratio (drop probability)"),
-        .keyword("v", .float, default: .float(1.0), doc: "MTS per-class fraction of the data"),
+        .keyword(
+          "v", .float, default: .float(0.1), doc: "per-class fraction of the data fitted on"),
         .keyword(
           "fit", .choice(of: TemperatureFitMethod.self),
           default: .choice(TemperatureFitMethod.converged), doc: "optimiser"),
+        .keyword("lr", .float, default: .float(0.01), doc: "L-BFGS learning rate (fit=parity)"),
         .keyword("seed", .int, doc: "subset and mask seed"),
       ],
       example: "cal = calibrate net syn method=mts r=0.3"
     ) { context in
       let args = context.arguments
-      let method = try args.choice("fit", as: TemperatureFitMethod.self)
+      let fitOptions = try temperatureFit(args)
       if let predictions = args["model"]?.object(as: PredictionsObject.self) {
-        return try calibrate(predictions, method: method, context)
+        return try calibrate(predictions, fitOptions, context)
       }
       let model = try args.object("model", as: ModelObject.self)
       guard let data = try args.optionalDataset("data") else {
@@ -58,9 +64,10 @@ public enum CalibrateCommands: CommandProvider {
       }
       let masked = try args.optionalChoice("method", as: ScalingMethod.self) ?? .mts == .mts
       var rng = try context.randomStream()
-      let options = MaskedTemperatureScalingOptions(
+      var options = MaskedTemperatureScalingOptions(
         maskRatio: masked ? try args.float("r") : 0, validationFraction: try args.float("v"),
-        seed: UInt64(rng.int(in: 0..<Int(Int32.max))), method: method)
+        seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
+      options.fit = fitOptions
       let result: MaskedTemperatureFit
       do {
         result = try MaskedTemperatureScaling.fit(model.model, on: data, options: options)
@@ -76,9 +83,19 @@ public enum CalibrateCommands: CommandProvider {
     }
   }
 
+  /// fit= and lr= as fit options.
+  static func temperatureFit(_ args: Arguments) throws -> TemperatureFitOptions {
+    var options = TemperatureFitOptions(
+      method: try args.choice("fit", as: TemperatureFitMethod.self))
+    let lr = try args.float("lr")
+    guard lr > 0, lr <= 10 else { throw args.invalid("lr", "must be in (0, 10]") }
+    options.lbfgs.learningRate = lr
+    return options
+  }
+
   /// Plain TS on stored logits; MTS is refused, since it needs the inputs.
   static func calibrate(
-    _ predictions: PredictionsObject, method: TemperatureFitMethod, _ context: CommandContext
+    _ predictions: PredictionsObject, _ options: TemperatureFitOptions, _ context: CommandContext
   ) throws -> Value {
     let args = context.arguments
     if args.isGiven("data") {
@@ -92,7 +109,7 @@ public enum CalibrateCommands: CommandProvider {
     }
     let fit: TemperatureFit
     do {
-      fit = try predictions.logits.fitTemperature(TemperatureFitOptions(method: method))
+      fit = try predictions.logits.fitTemperature(options)
     } catch let error as CalibrationError {
       throw args.invalid("model", error.description)
     }
@@ -131,7 +148,7 @@ public enum CalibrateCommands: CommandProvider {
         .keyword(
           "ratios", .list(.float), default: .list((1...9).map { .float(Double($0) / 10) }),
           doc: "mask ratios"),
-        .keyword("v", .float, default: .float(1.0), doc: "MTS per-class fraction"),
+        .keyword("v", .float, default: .float(0.1), doc: "MTS per-class fraction"),
         .keyword(
           "select", .choice(of: RatioSelectionChoice.self),
           default: .choice(RatioSelectionChoice.validation), doc: "what val= is"),
@@ -222,6 +239,9 @@ public enum CalibrateCommands: CommandProvider {
         temperature does not enter). other= compares a second model (on the same images) or
         predictions; versus= compares the same model on a second image set (e.g. `noise`).
         r= masks inputs first (each element zeroed with probability r), so it needs models.
+        of=prob takes the max softmax probability of the raw logits instead, the usual
+        out-of-distribution score (Fig. 2b): compare `versus=` a set the network never saw
+        the like of (noise, fm.test.invert, fm.test.rotate, held-out classes).
         """,
       parameters: [
         .positional("model", PredictionCommands.scoredType, doc: "the network, or predictions"),
@@ -234,6 +254,9 @@ public enum CalibrateCommands: CommandProvider {
         .keyword(
           "versus", .object(of: DatasetObject.self), doc: "a second image set for the same model"),
         .keyword("r", .float, default: .float(0), doc: "input mask ratio"),
+        .keyword(
+          "of", .choice(of: MaxStatistic.self), default: .choice(MaxStatistic.logit),
+          doc: "max logit, or max softmax probability"),
         .keyword("seed", .int, doc: "mask seed"),
       ],
       example: "maxlogit net_full fm.test other=net_small"
@@ -241,7 +264,8 @@ public enum CalibrateCommands: CommandProvider {
       let args = context.arguments
       var rng = try context.randomStream()
       let options = MaxLogitOptions(
-        maskRatio: try args.float("r"), seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
+        maskRatio: try args.float("r"), seed: UInt64(rng.int(in: 0..<Int(Int32.max))),
+        statistic: try args.choice("of", as: MaxStatistic.self))
       let data = try args.optionalDataset("data", split: .test)
       var names: [String] = []
       var values: [[Double]] = []
@@ -261,7 +285,8 @@ public enum CalibrateCommands: CommandProvider {
       do {
         return .object(
           MaxLogitObject(
-            names: names, statistics: try values.map { try MaxLogitStatistics(values: $0) }))
+            names: names, statistics: try values.map { try MaxLogitStatistics(values: $0) },
+            statistic: options.statistic))
       } catch {
         throw args.invalid("model", "\(error)")
       }
@@ -276,12 +301,14 @@ public enum CalibrateCommands: CommandProvider {
       guard options.maskRatio == 0 else {
         throw args.invalid("r", "masking needs models and images; \(key) holds predictions")
       }
-      return (predictions.source, predictions.logits.maxLogits)
+      return (predictions.source, predictions.logits.maxValues(options.statistic))
     }
     guard let model = value?.object(as: ModelObject.self) else { return ("", []) }
     guard let data else { throw args.invalid(key, "a model needs data to run on") }
     if options.maskRatio == 0 {
-      return (model.origin, try Scored.of(model, on: data, args).logits.maxLogits)
+      return (
+        model.origin, try Scored.of(model, on: data, args).logits.maxValues(options.statistic)
+      )
     }
     try TrainCommands.checkFits(model, data, args)
     do {

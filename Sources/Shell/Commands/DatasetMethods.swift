@@ -1,9 +1,11 @@
 import Datasets
 
+extension ImageShift: ShellChoice {}
+
 /// Methods of dataset values: `fm.train.sample per_class=10 seed=1`, `fm.train.take idx`,
 /// `fm.train.classes [0, 3]`.
 enum DatasetMethods {
-  static var commands: [Command] { [sample, split, take, classes] }
+  static var commands: [Command] { [sample, split, take, classes, shift] }
 
   static func receiver(_ context: CommandContext) -> Dataset? {
     context.receiver?.object(as: DatasetObject.self)?.dataset
@@ -31,6 +33,32 @@ enum DatasetMethods {
         return .object(DatasetObject(sample))
       } catch {
         throw context.arguments.invalid("per_class", "\(error)")
+      }
+    }
+  }
+
+  static var shift: Command {
+    Command(
+      name: "shift", family: .data,
+      summary: "The images under a covariate shift (negative, rotated, flipped): OOD inputs.",
+      discussion: """
+        Out-of-distribution inputs built from the dataset itself, for the paper's Fig. 2b:
+        kind=invert maps each pixel p to 1 − p, rot90 rotates every image 90° counter-clockwise,
+        vflip turns it upside down. Labels and normalisation stay, so accuracy still reads;
+        compare max logits or max probabilities with `maxlogit net fm.test versus=(fm.test.shift)
+        of=prob`. Held-out classes are the other kind of OOD set: train on `d.classes [...]`.
+        """,
+      parameters: [
+        .keyword(
+          "kind", .choice(of: ImageShift.self), default: .choice(ImageShift.invert),
+          doc: "which shift")
+      ],
+      example: "ood = fm.test.shift kind=invert"
+    ) { context in
+      guard let data = receiver(context) else { return .none }
+      let kind = try context.arguments.choice("kind", as: ImageShift.self)
+      do { return .object(DatasetObject(try data.shifted(kind))) } catch {
+        throw context.arguments.invalid("kind", "\(error)")
       }
     }
   }

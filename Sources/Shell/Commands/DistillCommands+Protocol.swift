@@ -90,6 +90,9 @@ extension DistillCommands {
         to an MTT set's learned step size, else 0.01; aug defaults to none for sets made by dc
         and to the full DSA strategy otherwise. Evaluate a random real subset of the same size
         (fm.train.sample per_class=10) the same way: it is the baseline a distilled set must beat.
+        loss=ls|focal and mixup=α train the train-time calibration baselines under the same
+        protocol (network i starts from the same initialisation for every loss). epochs=E runs
+        exactly E passes, the lr dropping after E/2 (the reference runs E + 1 passes).
         """,
       parameters: [
         .positional(
@@ -103,6 +106,12 @@ extension DistillCommands {
         .keyword(
           "width", .int, doc: "ConvNet width (default: the set's distillation width, else 128)"),
         .keyword("depth", .int, default: .int(3), doc: "ConvNet depth"),
+        .keyword(
+          "loss", .choice(of: LossChoice.self), default: .choice(LossChoice.ce),
+          doc: "cross-entropy, label smoothing or focal loss"),
+        .keyword("smoothing", .float, default: .float(0.1), doc: "label smoothing ε (loss=ls)"),
+        .keyword("gamma", .float, default: .float(3), doc: "focal loss γ (loss=focal)"),
+        .keyword("mixup", .float, default: .float(0), doc: "mixup α; 0 disables mixup"),
         .keyword("seed", .int, doc: "initialisation seed"),
       ],
       example: "e = evaluate_set syn fm models=5 epochs=300"
@@ -116,31 +125,14 @@ extension DistillCommands {
     let object = try args.object("set", as: DatasetObject.self)
     let test = try args.dataset("test", split: .test)
     let train = object.dataset
-    let saved = object.synthetic.flatMap { try? DistillationOptions(settings: $0.settings) }
-    var network =
-      saved?.network
-      ?? ConvNetConfig(
-        channels: train.imageShape[0], height: train.imageShape[1], width: train.imageShape[2],
-        classes: train.classCount)
-    if args.isGiven("width") { network.netWidth = try args.int("width") }
-    network.depth = try args.int("depth")
-    do { try network.validate() } catch { throw args.invalid("depth", "\(error)") }
-    guard test.imageShape == train.imageShape, test.classCount == train.classCount else {
-      throw args.invalid(
-        "test", "test images \(test.imageShape) do not match the set's \(train.imageShape)")
-    }
-    let lr =
-      args.isGiven("lr") ? Float(try args.float("lr")) : object.synthetic?.learningRate ?? 0.01
-    let aug =
-      args.isGiven("aug")
-      ? try args.string("aug") : saved?.method == .dc ? "none" : DiffAugment.standardStrategy
-    do { _ = try DiffAugment(strategy: aug) } catch { throw args.invalid("aug", "\(error)") }
     var rng = try context.randomStream()
-    let evaluation = SyntheticEvaluation(
-      models: try args.int("models"), epochs: try args.int("epochs"), learningRate: lr,
-      augmentation: aug, network: network, seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
-    guard evaluation.models >= 1 else { throw args.invalid("models", "must be at least 1") }
-    guard evaluation.epochs >= 1 else { throw args.invalid("epochs", "must be at least 1") }
+    var evaluation = try evaluationProtocol(
+      object, test: test, args, seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
+    evaluation.objective = try TrainCommands.objective(args)
+    evaluation.mixupAlpha = try TrainCommands.mixupAlpha(args)
+    let network = evaluation.network
+    let lr = evaluation.learningRate
+    let aug = evaluation.augmentation
     let steps = (train.count + 255) / 256
     let bar = context.progress(
       "evaluate_set", total: evaluation.models * evaluation.epochs * steps, unit: "step")
@@ -175,6 +167,45 @@ extension DistillCommands {
 }
 
 extension DistillCommands {
+  /// The evaluation protocol for a set, from models=, epochs=, lr=, aug=, width= and depth=:
+  /// lr defaults to an MTT set's learned step size (else 0.01), aug to none for DC sets (else
+  /// the full DSA strategy), the width to the set's distillation width (else 128).
+  static func evaluationProtocol(
+    _ object: DatasetObject, test: Dataset, _ args: Arguments, seed: UInt64
+  ) throws -> SyntheticEvaluation {
+    let train = object.dataset
+    let saved = object.synthetic.flatMap { try? DistillationOptions(settings: $0.settings) }
+    var network =
+      saved?.network
+      ?? ConvNetConfig(
+        channels: train.imageShape[0], height: train.imageShape[1], width: train.imageShape[2],
+        classes: train.classCount)
+    if args.isGiven("width") { network.netWidth = try args.int("width") }
+    network.depth = try args.int("depth")
+    do { try network.validate() } catch { throw args.invalid("depth", "\(error)") }
+    guard test.imageShape == train.imageShape, test.classCount == train.classCount else {
+      throw args.invalid(
+        "test", "test images \(test.imageShape) do not match the set's \(train.imageShape)")
+    }
+    let lr =
+      args.isGiven("lr") ? Float(try args.float("lr")) : object.synthetic?.learningRate ?? 0.01
+    guard lr > 0, lr.isFinite else { throw args.invalid("lr", "must be a positive number") }
+    let aug =
+      args.isGiven("aug")
+      ? try args.string("aug") : saved?.method == .dc ? "none" : DiffAugment.standardStrategy
+    do { _ = try DiffAugment(strategy: aug) } catch { throw args.invalid("aug", "\(error)") }
+    let evaluation = SyntheticEvaluation(
+      models: try args.int("models"), epochs: try args.int("epochs"), learningRate: lr,
+      augmentation: aug, network: network, seed: seed)
+    guard evaluation.models >= 1, evaluation.models <= 1000 else {
+      throw args.invalid("models", "must be 1…1000")
+    }
+    guard evaluation.epochs >= 1, evaluation.epochs <= 1_000_000 else {
+      throw args.invalid("epochs", "must be 1…1000000")
+    }
+    return evaluation
+  }
+
   /// The eval_every hook of `distill`: every k iterations, the protocol on the current set.
   static func periodicEvaluation(_ options: DistillationOptions, _ context: CommandContext) throws
     -> ((DistillationState, Progress) throws -> Void)?

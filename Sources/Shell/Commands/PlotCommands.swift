@@ -19,9 +19,16 @@ public enum PlotCommands: CommandProvider {
                                           bars, the diagonal, over-confidence gaps in red and
                                           under-confidence in blue, ECE, confidence histogram.
         plot hist M1 M2 … data=D          max-logit distributions of the models on D (Fig. 2, 7);
-                                          r= masks the inputs first (models only).
+                                          r= masks the inputs first (models only; a list
+                                          overlays each ratio); data=[D1, D2 …] gives each
+                                          model its own images (e.g. its training set and the
+                                          test set); of=prob plots max softmax probabilities.
         Wherever a model goes, predictions (from eval, or `predictions` on logits exported
         from any framework) may go instead; data= is then not needed.
+        plot reliability T / plot hist T  a calibration table: one panel or curve per row.
+        plot lines T x=r|v|ipc            a calibration table's test ECE against the mask ratio
+                                          (Fig. 8), the fraction v (Fig. 9) or the IPC of its
+                                          sets (Fig. 10), one curve per method.
         plot lines S1 S2 …                ECE and temperature against the mask ratio of sweeps;
                                           cumulative explained ratio of svd spectra (Fig. 13);
                                           accuracy against % dropped of an svd_sweep (Fig. 3, 5).
@@ -37,9 +44,16 @@ public enum PlotCommands: CommandProvider {
       parameters: [
         .positional("kind", .choice(of: PlotKind.self), doc: "which figure"),
         .variadic("values", .any, doc: "models or predictions, sweeps or histories, by kind"),
-        .keyword("data", .images, doc: "images (reliability, hist)"),
+        .keyword(
+          "data", .oneOf([.images, .list(.images)]),
+          doc: "images (reliability, hist); a list gives one per value (hist)"),
         .keyword("names", .list(.string), doc: "labels, one per value"),
-        .keyword("r", .float, default: .float(0), doc: "input mask ratio (hist)"),
+        .keyword(
+          "r", .oneOf([.float, .list(.float)]), default: .float(0),
+          doc: "input mask ratio(s) (hist)"),
+        .keyword(
+          "of", .choice(of: MaxStatistic.self), default: .choice(MaxStatistic.logit),
+          doc: "max logit or max softmax probability (hist)"),
         .keyword("labels", Arguments.arrayType, doc: "class of each point (scatter)"),
         .keyword("classes", .list(.string), doc: "class names for the legend (scatter)"),
         .keyword(
@@ -51,12 +65,14 @@ public enum PlotCommands: CommandProvider {
         .keyword("title", .string, doc: "figure title"),
         .keyword("file", .path, doc: "file name (default: <kind>-N.png)"),
         .keyword("dpi", .float, default: .float(100), doc: "resolution of .png output"),
+        .keyword("x", .choice(of: TableAxis.self), doc: "axis of a calibration table (lines)"),
       ],
       example: "plot reliability net ts mts data=fm.test names=[\"raw\", \"TS\", \"MTS\"]"
     ) { context in
       let args = context.arguments
       let kind = try args.choice("kind", as: PlotKind.self)
-      let values = args.variadic("values")
+      let given = args.variadic("values")
+      let values = kind == .reliability || kind == .hist ? expandingTables(given) : given
       guard !values.isEmpty else { throw args.invalid("kind", "give at least one value to plot") }
       let names = try labels(values, args)
       let title = args.isGiven("title") ? try args.string("title") : nil
@@ -65,7 +81,12 @@ public enum PlotCommands: CommandProvider {
         switch kind {
         case .reliability: figure = try reliability(values, names, args, title)
         case .hist: figure = try histogram(values, names, args, title)
-        case .lines: figure = try sweepLines(values, names, title)
+        case .lines:
+          if values.count == 1, let table = values[0].object(as: CalibrationTableObject.self) {
+            figure = try tableLines(table, args, title)
+          } else {
+            figure = try sweepLines(values, names, title)
+          }
         case .curves: figure = try curves(values, names, title)
         case .scatter: figure = try scatter(values, names, args, title)
         case .tsne: figure = try tsneGrid(values, names, context, title)
@@ -187,38 +208,6 @@ public enum PlotCommands: CommandProvider {
       panels.append(ReliabilityPanel(title: name, bins: bins, ece: diagram.ece))
     }
     return try Figure.reliabilityDiagram(panels, title: title ?? "Reliability\(commonData(scored))")
-  }
-
-  static func histogram(_ values: [Value], _ names: [String], _ args: Arguments, _ title: String?)
-    throws -> Figure
-  {
-    let ratio = try args.float("r")
-    var samples: [HistogramSample] = []
-    var dataNames: Set<String> = []
-    for (value, name) in zip(values, names) {
-      if ratio > 0, let model = value.object(as: ModelObject.self) {
-        let data = try dataset(args)
-        try TrainCommands.checkFits(model, data, args)
-        let options = MaxLogitOptions(maskRatio: ratio)
-        samples.append(
-          HistogramSample(
-            name,
-            values: try MaxLogitStatistics.maxLogits(
-              model.model, images: data.images, options: options)))
-        dataNames.insert(data.name)
-        continue
-      }
-      if ratio > 0 {
-        throw args.invalid("r", "masking needs models and data=; got \(value.typeName)")
-      }
-      let predictions = try scored([value], args)[0]
-      samples.append(HistogramSample(name, values: predictions.logits.maxLogits))
-      dataNames.insert(predictions.dataName)
-    }
-    let on = dataNames.count == 1 ? " on \(dataNames.first ?? "")" : ""
-    return try Figure.histogram(
-      [HistogramPanel(samples: samples)], xLabel: "max logit",
-      title: title ?? "Max-logit distribution\(on)")
   }
 
   static func sweepLines(_ values: [Value], _ names: [String], _ title: String?) throws -> Figure {

@@ -18,8 +18,12 @@ public enum TrainCommands: CommandProvider {
         256, lr ×0.1 after half the epochs (schedule=step) with the momentum reset. Train-time
         calibration baselines: loss=ls (label smoothing ε = smoothing, on log-probabilities),
         loss=focal (γ = gamma; 3 as in Mukhoti et al. 2020), mixup=α (λ ~ Beta(α, α), mixed
-        before augmentation). Ctrl-C stops after the current step and keeps the model as
-        trained so far. A NaN or infinite loss stops with the epoch and step.
+        before augmentation). aug= applies per-sample DSA augmentation to every batch, as the
+        evaluation protocol does (aug="color_crop_cutout_flip_scale_rotate"); none by default.
+        epochs=E runs exactly E passes over the data, the lr dropping after E/2 of them (the
+        reference loop runs E + 1 passes; use epochs=301 to match its 300). Ctrl-C stops after
+        the current step and keeps the model as trained so far. A NaN or infinite loss stops
+        with the epoch and step.
         """,
       parameters: [
         .positional("model", .object(of: ModelObject.self), doc: "the network (trained in place)"),
@@ -38,7 +42,9 @@ public enum TrainCommands: CommandProvider {
         .keyword("smoothing", .float, default: .float(0.1), doc: "label smoothing ε (loss=ls)"),
         .keyword("gamma", .float, default: .float(3), doc: "focal loss γ (loss=focal)"),
         .keyword("mixup", .float, default: .float(0), doc: "mixup α; 0 disables mixup"),
-        .keyword("seed", .int, doc: "shuffling/mixup seed"),
+        .keyword(
+          "aug", .string, default: .string("none"), doc: "DSA strategy or \"none\" (per batch)"),
+        .keyword("seed", .int, doc: "shuffling/mixup/augmentation seed"),
       ],
       example: "train net fm.train epochs=5 lr=0.01 batch=256"
     ) { context in
@@ -53,24 +59,54 @@ public enum TrainCommands: CommandProvider {
       throw args.invalid("epochs", "must be 1…1000000")
     }
     guard batch >= 1, batch <= 1 << 20 else { throw args.invalid("batch", "must be 1…1048576") }
-    let objective: Objective
-    switch try args.choice("loss", as: LossChoice.self) {
-    case .ls: objective = .labelSmoothing(epsilon: Float(try args.float("smoothing")))
-    case .focal: objective = .focal(gamma: Float(try args.float("gamma")))
-    case .ce: objective = .crossEntropy
-    }
     let schedule: Schedule
     switch try args.choice("schedule", as: ScheduleChoice.self) {
     case .step: schedule = .stepAtHalf(factor: 0.1)
     case .constant: schedule = .constant
     }
-    let mixup = try args.float("mixup")
-    guard mixup >= 0 else { throw args.invalid("mixup", "α must be ≥ 0") }
     return TrainingOptions(
       epochs: epochs, batchSize: batch, learningRate: Float(try args.float("lr")),
       momentum: Float(try args.float("momentum")), weightDecay: Float(try args.float("wd")),
-      schedule: schedule,
-      objective: objective, mixupAlpha: mixup > 0 ? Float(mixup) : nil, seed: seed)
+      schedule: schedule, objective: try objective(args), mixupAlpha: try mixupAlpha(args),
+      seed: seed)
+  }
+
+  /// The loss of loss=, smoothing= and gamma= (shared by train, evaluate_set and
+  /// calibration_table).
+  static func objective(_ args: Arguments) throws -> Objective {
+    switch try args.choice("loss", as: LossChoice.self) {
+    case .ls:
+      let epsilon = try args.float("smoothing")
+      guard epsilon >= 0, epsilon < 1 else {
+        throw args.invalid("smoothing", "ε must be in [0, 1)")
+      }
+      return .labelSmoothing(epsilon: Float(epsilon))
+    case .focal:
+      let gamma = try args.float("gamma")
+      guard gamma >= 0, gamma <= 100 else { throw args.invalid("gamma", "γ must be in [0, 100]") }
+      return .focal(gamma: Float(gamma))
+    case .ce: return .crossEntropy
+    }
+  }
+
+  /// mixup= as an optional α (0 disables mixup).
+  static func mixupAlpha(_ args: Arguments) throws -> Float? {
+    let mixup = try args.float("mixup")
+    guard mixup == 0 || (mixup >= 1e-3 && mixup <= 1e3) else {
+      throw args.invalid("mixup", "α must be 0 (off) or in [0.001, 1000]")
+    }
+    return mixup > 0 ? Float(mixup) : nil
+  }
+
+  /// The per-batch DSA augmentation of aug= (no ops for "none").
+  static func augmentation(_ args: Arguments) throws -> DiffAugment {
+    do { return try DiffAugment(strategy: try args.string("aug")) } catch let error
+      as ArgumentFailure
+    {
+      throw error
+    } catch {
+      throw args.invalid("aug", "\(error)")
+    }
   }
 
   static func runTraining(_ context: CommandContext) throws -> Value {
@@ -82,7 +118,7 @@ public enum TrainCommands: CommandProvider {
     let steps = (data.count + options.batchSize - 1) / options.batchSize
     let bar = context.progress("train", total: options.epochs * steps, unit: "step")
     do {
-      let records = try Trainer(options: options).train(
+      let records = try Trainer(options: options, augmentation: try augmentation(args)).train(
         model.model, images: data.images, labels: data.labels,
         progress: { p in
           bar.update(
@@ -112,6 +148,7 @@ public enum TrainCommands: CommandProvider {
     var options: [String] = []
     if let loss = try? args.string("loss"), loss != "ce" { options.append("loss=\(loss)") }
     if let mixup = try? args.float("mixup"), mixup > 0 { options.append("mixup=\(mixup)") }
+    if let aug = try? args.string("aug"), aug != "none" { options.append("aug") }
     let suffix = options.isEmpty ? "" : " (" + options.joined(separator: ", ") + ")"
     return "ConvNet-\(c.depth) w\(c.netWidth) trained on \(data.name)\(suffix)"
   }

@@ -51,6 +51,9 @@ enum Archive {
     if path.hasSuffix(".npy") { return .tensor(try NPY.read(path).toNDArray()) }
     let archive = try NPZ.read(path)
     if let config = archive["ddcal.config"]?.integers { return try model(archive, config, path) }
+    if CalibrationTableFile.isTable(archive) {
+      return .object(try CalibrationTableFile.read(archive, path: path))
+    }
     if SyntheticSet.isSyntheticSet(archive) {
       return .object(try DatasetObject(synthetic: try SyntheticSet(npz: archive)))
     }

@@ -95,10 +95,15 @@ public final class SweepObject: FieldTable {
 public final class MaxLogitObject: FieldTable {
   public let names: [String]
   public let statistics: [MaxLogitStatistics]
+  /// Max logit or max softmax probability.
+  public let statistic: MaxStatistic
 
-  public init(names: [String], statistics: [MaxLogitStatistics]) {
+  public init(
+    names: [String], statistics: [MaxLogitStatistics], statistic: MaxStatistic = .logit
+  ) {
     self.names = names
     self.statistics = statistics
+    self.statistic = statistic
   }
 
   public static let typeName = "maxlogit"
@@ -109,7 +114,7 @@ public final class MaxLogitObject: FieldTable {
   }
 
   public var display: String {
-    var rows = [["statistic"] + names]
+    var rows = [[statistic == .logit ? "max logit" : "max prob"] + names]
     guard let first = statistics.first else { return summary }
     for (i, row) in first.summary.enumerated() {
       rows.append([row.name] + statistics.map { formattedStatistic($0.summary[i].value) })
