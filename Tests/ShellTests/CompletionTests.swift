@@ -32,7 +32,8 @@ extension ShellTestSuite {
     }
 
     static let trainOptions = [
-      "aug=", "batch=", "epochs=", "gamma=", "loss=", "lr=", "mixup=", "momentum=", "schedule=", "seed=",
+      "aug=", "batch=", "epochs=", "gamma=", "loss=", "lr=", "mixup=", "momentum=", "schedule=",
+      "seed=",
       "smoothing=", "wd=",
     ]
 
