@@ -139,6 +139,8 @@ extension ShellTestSuite {
     }
 
     @Test func baselinesTrainUnderTheProtocolAndOODShiftsScore() throws {
+      let directory = try TranscriptTests.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
       let harness = Harness.withFashionMNIST()
       let result = harness.script(
         Self.setup + """
@@ -151,7 +153,7 @@ extension ShellTestSuite {
           rot = te.shift kind=rot90
           m = maxlogit net te versus=inv of=prob
           cal = calibrate net syn method=ts fit=parity lr=0.02
-          plot hist net net data=[syn, te] r=[0, 0.2] of=prob
+          plot hist net net data=[syn, te] r=[0, 0.2] of=prob file="\(directory.path)/h.png"
           """)
       #expect(result.outcome == .success, "\(result.err)")
       let env = harness.interpreter.environment
@@ -172,6 +174,7 @@ extension ShellTestSuite {
       var again = rot
       for _ in 0..<3 { again = try again.shifted(.rot90) }
       #expect(zip(again.images.data, te.images.data).allSatisfy { abs($0 - $1) < 1e-4 })
+      #expect(FileManager.default.fileExists(atPath: directory.path + "/h.png"))
     }
   }
 }
