@@ -158,7 +158,8 @@ extension DistillCommands {
       return SetEvaluationObject.Row(
         model: ModelObject(
           trial.model,
-          origin: "ConvNet-\(network.depth) w\(network.netWidth) trained on \(train.name)"),
+          origin: "ConvNet-\(network.depth) w\(network.netWidth) trained on \(train.name)"
+            + TrainCommands.baselineSuffix(args)),
         accuracy: trial.test.accuracy, nll: trial.test.nll, ece: predictions.ece(.guo))
     }
     return .object(

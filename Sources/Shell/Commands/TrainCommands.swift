@@ -145,12 +145,19 @@ public enum TrainCommands: CommandProvider {
   /// "ConvNet-3 w128 trained on fashion-mnist/train (loss=ls, mixup=1)" for tables and legends.
   static func describe(_ model: ModelObject, _ data: Dataset, _ args: Arguments) -> String {
     let c = model.model.config
+    var suffix = baselineSuffix(args)
+    if let aug = try? args.string("aug"), aug != "none" {
+      suffix = suffix.isEmpty ? " (aug)" : suffix.dropLast() + ", aug)"
+    }
+    return "ConvNet-\(c.depth) w\(c.netWidth) trained on \(data.name)\(suffix)"
+  }
+
+  /// " (loss=ls, mixup=1)" for a network trained with a calibration baseline, else "".
+  static func baselineSuffix(_ args: Arguments) -> String {
     var options: [String] = []
     if let loss = try? args.string("loss"), loss != "ce" { options.append("loss=\(loss)") }
     if let mixup = try? args.float("mixup"), mixup > 0 { options.append("mixup=\(mixup)") }
-    if let aug = try? args.string("aug"), aug != "none" { options.append("aug") }
-    let suffix = options.isEmpty ? "" : " (" + options.joined(separator: ", ") + ")"
-    return "ConvNet-\(c.depth) w\(c.netWidth) trained on \(data.name)\(suffix)"
+    return options.isEmpty ? "" : " (" + options.joined(separator: ", ") + ")"
   }
 
   static var eval: Command {
