@@ -29,7 +29,7 @@ extension DistillCommands {
     if args.isGiven("iterations") { o.iterations = try args.int("iterations") }
     if args.isGiven("lr_img") { o.imageLearningRate = Float(try args.float("lr_img")) }
     o.imageMomentum = Float(try args.float("momentum"))
-    o.realBatch = try args.int("batch_real")
+    if args.isGiven("batch_real") { o.realBatch = try args.int("batch_real") }
     if args.isGiven("init") {
       o.initialization = try args.choice("init", as: SyntheticInitialization.self)
     }

@@ -50,8 +50,8 @@ public enum DistillCommands: CommandProvider {
         .keyword("lr_img", .float, doc: "pixel learning rate (default per method)"),
         .keyword("momentum", .float, default: .float(0.5), doc: "pixel SGD momentum"),
         .keyword(
-          "batch_real", .int, default: .int(256), unit: "images/class",
-          doc: "real images per class per match"),
+          "batch_real", .int, unit: "images/class",
+          doc: "real images per class per match (default 256, edd 64)"),
         .keyword("init", .choice(of: SyntheticInitialization.self), doc: "initial images"),
         .keyword(
           "aug", .string,
