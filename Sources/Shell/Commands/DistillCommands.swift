@@ -32,7 +32,8 @@ public enum DistillCommands: CommandProvider {
         full DSA strategy otherwise; edd: batch_real 64, outer_loop 100. Those runs take hours
         to days on a CPU: start with fewer iterations and width=32.
         mdt=fixed zeroes each synthetic input element with probability r before the backbone's
-        criterion (no rescaling; Masked Distillation Training, paper §4.2); mdt=ds draws r per
+        criterion (no rescaling; Masked Distillation Training, paper §4.2; for edd, each class's
+        synthetic images at every matching step, the paper's Eq. 6); mdt=ds draws r per
         iteration from U[r_range]. No public MDT code exists: this is our reconstruction.
         checkpoint="file.npz" writes the state every checkpoint_every iterations (atomically);
         `resume` continues it with the same result as an uninterrupted run. Ctrl-C stops after
@@ -69,7 +70,7 @@ public enum DistillCommands: CommandProvider {
           "outer_loop", .int, doc: "dc/dsa outer loops (default from ipc), edd rounds (100)"),
         .keyword(
           "inner_loop", .int, doc: "dc/dsa network epochs between matches (default from ipc)"),
-        .keyword("lr_net", .float, default: .float(0.01), doc: "dc/dsa inner network lr"),
+        .keyword("lr_net", .float, default: .float(0.01), doc: "dc/dsa/edd network lr"),
         .keyword("syn_steps", .int, default: .int(20), doc: "mtt student steps N"),
         .keyword("expert_epochs", .int, default: .int(3), doc: "mtt target epochs M"),
         .keyword("max_start_epoch", .int, default: .int(25), doc: "mtt start epoch bound T+"),
