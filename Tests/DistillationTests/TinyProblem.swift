@@ -46,7 +46,7 @@ enum TinyProblem {
       o.edd.poolEpochs = 2
       o.edd.networkImages = 8
       o.realBatch = 4
-      o.imageLearningRate = 0.05
+      o.imageLearningRate = 0.5
     }
     return o
   }
