@@ -83,6 +83,26 @@ import Testing
     #expect(resumed.losses == reference.losses)
   }
 
+  /// A stop request between matching rounds abandons the iteration and keeps the state.
+  @Test func stopBetweenRoundsKeepsTheLastCompletedIteration() throws {
+    let options = TinyProblem.options(.edd, iterations: 3)
+    let distiller = try Distiller(
+      options: options, source: TinyProblem.source(), experts: try TinyProblem.experts())
+    var state = try distiller.initialState()
+    let initial = state.set.images
+    var polls = 0
+    #expect(throws: DistillationError.interrupted(iteration: 0)) {
+      try distiller.run(
+        &state,
+        shouldStop: {
+          polls += 1
+          return polls > 2  // before iteration 0, before round 0, then stop before round 1
+        })
+    }
+    #expect(state.set.iteration == 0 && state.losses.isEmpty)
+    #expect(state.set.images == initial)
+  }
+
   /// MDT (paper Eq. 6): the mask multiplies the synthetic images inside the criterion, so
   /// without augmentation the image gradient vanishes exactly on a fraction r of the pixels.
   @Test(arguments: [Float(0.1), 0.3])
