@@ -1,4 +1,4 @@
-/// The distillation backbones (docs/ALGORITHMS.md §5–§7).
+/// The distillation backbones (docs/ALGORITHMS.md §5–§7, §15).
 public enum DistillMethod: String, Sendable, CaseIterable {
   /// Dataset Condensation: layer-wise gradient matching (Zhao et al., 2021; docs/ALGORITHMS.md §5).
   case dc
@@ -9,6 +9,9 @@ public enum DistillMethod: String, Sendable, CaseIterable {
   /// Matching training trajectories through unrolled student steps (Cazenavette et al., 2022;
   /// docs/ALGORITHMS.md §7).
   case mtt
+  /// Gradient matching on perturbed early-stage models (Zhang et al., 2023;
+  /// docs/ALGORITHMS.md §15).
+  case edd
 
   /// One line for help text.
   public var summary: String {
@@ -17,6 +20,7 @@ public enum DistillMethod: String, Sendable, CaseIterable {
     case .dsa: return "gradient matching with siamese DSA augmentation, second order"
     case .dm: return "class-mean embedding matching in random networks, first order"
     case .mtt: return "trajectory matching against expert snapshots, unrolled student steps"
+    case .edd: return "gradient matching on perturbed early-stage models, second order"
     }
   }
 }

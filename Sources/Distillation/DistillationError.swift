@@ -32,4 +32,6 @@ public enum DistillationField: String, Sendable, CaseIterable {
   case experts
   /// A saved set's or checkpoint's settings lines.
   case settings
+  /// EDD's own settings (`EDDOptions`).
+  case poolEpochs, poolModels, perturbation, networkImages
 }

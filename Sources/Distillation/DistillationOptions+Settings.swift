@@ -18,6 +18,7 @@ extension DistillationOptions {
       "lr_teacher=\(initialStepSize)", "chunk=\(studentChunk)",
       "checkpoint_every=\(checkpointEvery)",
     ]
+    lines += edd.settings
     if let syntheticBatch { lines.append("batch_syn=\(syntheticBatch)") }
     if let expertDirectory { lines.append("experts=\(expertDirectory)") }
     if let checkpointPath { lines.append("checkpoint=\(checkpointPath)") }
@@ -84,6 +85,7 @@ extension DistillationOptions {
     syntheticBatch = table["batch_syn"].flatMap(Int.init)
     expertDirectory = table["experts"]
     checkpointPath = table["checkpoint"]
+    try edd.read(settings: table)
   }
 
   private static func network(_ text: String) throws -> ConvNetConfig {

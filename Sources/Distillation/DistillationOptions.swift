@@ -45,6 +45,9 @@ public struct DistillationOptions: Sendable, Equatable {
   /// memory ∝ this; the result does not depend on it).
   public var studentChunk: Int
 
+  /// EDD: the early-stage pool, perturbation, network updates and distance.
+  public var edd: EDDOptions
+
   /// Write a checkpoint every k iterations (0 = never) to `checkpointPath`.
   public var checkpointEvery: Int
   public var checkpointPath: String?
@@ -71,6 +74,7 @@ public struct DistillationOptions: Sendable, Equatable {
     studentChunk = 50
     checkpointEvery = 0
     checkpointPath = nil
+    edd = EDDOptions(network: network)
     switch method {
     case .dc:
       (iterations, imageLearningRate, initialization, augmentation) = (1000, 0.1, .noise, "none")
@@ -83,6 +87,11 @@ public struct DistillationOptions: Sendable, Equatable {
     case .mtt:
       (iterations, imageLearningRate, initialization) = (5000, 1000, .real)
       augmentation = DiffAugment.standardStrategy
+    case .edd:
+      (iterations, initialization, realBatch, outerLoop) = (500, .real, 64, 100)
+      imageLearningRate = EDDOptions.imageLearningRate(
+        metric: edd.metric, imagesPerClass: ipc, network: network)
+      augmentation = EDDOptions.defaultAugmentation
     }
   }
 
@@ -123,6 +132,7 @@ public struct DistillationOptions: Sendable, Equatable {
       checkpointEvery == 0 || checkpointPath != nil, .checkpointEvery,
       "checkpoint_every needs a checkpoint path")
     try mask.validate()
+    try edd.validate()
     _ = try DiffAugment(strategy: augmentation)
     try network.validate()
   }

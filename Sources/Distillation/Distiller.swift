@@ -56,6 +56,7 @@ public struct Distiller {
             + "exceeds the experts' \(experts.snapshotCount - 1) epochs")
       }
     }
+    if options.method == .edd { try Self.validatePool(experts, options) }
     self.options = options
     self.source = source
     self.experts = experts
@@ -142,6 +143,13 @@ public struct Distiller {
         loss = g.loss
       case .mtt:
         loss = try mttStep(&state, ratio: ratio, iteration: iteration, rng: &rng)
+      case .edd:
+        guard let experts else {
+          throw DistillationError.invalidOption(.experts, "edd needs its early-stage pool")
+        }
+        loss = try EarlyStageMatching.iterate(
+          &state.set.images, optimizer: &state.imageOptimizer, pool: experts, context,
+          ratio: ratio, rng: &rng, shouldStop: shouldStop)
       }
     } catch DistillationError.interrupted {
       throw DistillationError.interrupted(iteration: iteration)
@@ -169,6 +177,24 @@ public struct Distiller {
     state.stepSizeOptimizer = stepOptimizer
     state.set.learningRate = lr.data[0]
     return g.loss
+  }
+
+  /// EDD's pool: experts of the run's network with a snapshot at epoch `poolEpochs`.
+  private static func validatePool(_ pool: ExpertBuffer?, _ options: DistillationOptions) throws {
+    guard let pool else {
+      throw DistillationError.invalidOption(
+        .experts, "edd needs a pool of early-stage models (see `experts`)")
+    }
+    guard pool.network == options.network else {
+      throw DistillationError.invalidOption(
+        .experts, "the early-stage models were trained on another network")
+    }
+    guard options.edd.poolEpochs < pool.snapshotCount else {
+      throw DistillationError.invalidOption(
+        .poolEpochs,
+        "pool_epochs (\(options.edd.poolEpochs)) exceeds the pool's \(pool.snapshotCount - 1) epochs"
+      )
+    }
   }
 
   private func check(_ g: IterationGradient, _ iteration: Int) throws {

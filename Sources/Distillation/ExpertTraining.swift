@@ -17,6 +17,10 @@ public struct ExpertOptions: Sendable, Equatable {
   public var augmentation: String
   public var network: ConvNetConfig
   public var seed: UInt64
+  /// SGD momentum and weight decay: 0 for MTT's experts; EDD pretrains its early-stage models
+  /// with 0.9 and 5e-4 (docs/ALGORITHMS.md §15.2).
+  public var momentum: Float = 0
+  public var weightDecay: Float = 0
 
   public init(
     count: Int, epochs: Int, network: ConvNetConfig, learningRate: Float = 0.01,
@@ -60,7 +64,7 @@ public enum ExpertTraining {
         let trainer = Trainer(
           options: TrainingOptions(
             epochs: 1, batchSize: options.batchSize, learningRate: options.learningRate,
-            momentum: 0, weightDecay: 0, schedule: .constant,
+            momentum: options.momentum, weightDecay: options.weightDecay, schedule: .constant,
             seed: options.seed &+ UInt64(expert) &* 1_000_003 &+ UInt64(epoch)),
           augment: augment.ops.isEmpty ? nil : { x, stream in augment(x, rng: &stream) })
         try trainer.train(

@@ -54,7 +54,7 @@ enum DistillationBenchmarks {
       reference: "PyTorch ≈ 14.1 s", options: options, source: source(perClass: 256), experts: nil)
   }
 
-  private static func measure(
+  static func measure(
     _ label: String, reference: String, options: DistillationOptions, source: Dataset,
     experts: ExpertBuffer?
   ) {

@@ -41,6 +41,7 @@ if wanted("svd") { AnalysisBenchmarks.run() }
 // Peak RSS is per process: `make bench` runs these two in processes of their own.
 if only.contains("mtt") { DistillationBenchmarks.mttIteration(steps: 20) }
 if only.contains("dc") { DistillationBenchmarks.dcMatchingStep() }
+if only.contains("edd") { DistillationBenchmarks.eddIteration() }
 if !only.isDisjoint(with: ["tsne", "tsne-bh", "tsne-fft"]) {
   TSNEBenchmarks.run(
     barnesHut: only.contains("tsne") || only.contains("tsne-bh"),

@@ -24,6 +24,12 @@ import Testing
       return try TrajectoryMatching.gradient(
         images, stepSize: 0.01, experts: experts!, context, ratio: 0, rng: &rng
       ).loss
+    case .edd:
+      let net = EarlyStageMatching.sampledModel(experts!, options, rng: &rng)
+      let augment = try StagedAugmentation(strategy: options.augmentation)
+      return (0..<3).map { c in
+        EarlyStageMatching.matchClass(c, images, net, context, augment, ratio: 0, rng: &rng).0
+      }.reduce(0, +)
     }
   }
 

@@ -42,6 +42,12 @@ enum TinyProblem {
     o.seed = 3
     if method == .mtt { o.imageLearningRate = 10 }
     if method == .dc || method == .dsa { o.imageLearningRate = 1 }
+    if method == .edd {
+      o.edd.poolEpochs = 2
+      o.edd.networkImages = 8
+      o.realBatch = 4
+      o.imageLearningRate = 0.5
+    }
     return o
   }
 

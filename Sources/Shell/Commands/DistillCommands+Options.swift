@@ -29,7 +29,7 @@ extension DistillCommands {
     if args.isGiven("iterations") { o.iterations = try args.int("iterations") }
     if args.isGiven("lr_img") { o.imageLearningRate = Float(try args.float("lr_img")) }
     o.imageMomentum = Float(try args.float("momentum"))
-    o.realBatch = try args.int("batch_real")
+    if args.isGiven("batch_real") { o.realBatch = try args.int("batch_real") }
     if args.isGiven("init") {
       o.initialization = try args.choice("init", as: SyntheticInitialization.self)
     }
@@ -52,6 +52,7 @@ extension DistillCommands {
     o.initialStepSize = Float(try args.float("lr_teacher"))
     if args.isGiven("batch_syn") { o.syntheticBatch = try args.int("batch_syn") }
     o.studentChunk = try args.int("chunk")
+    if method == .edd { try readEDDOptions(&o, args) }
     if args.isGiven("checkpoint") {
       let path = try args.string("checkpoint")
       let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -92,6 +93,10 @@ extension DistillCommands {
     case .network: return "data"
     case .experts: return "experts"
     case .settings: return "method"
+    case .poolEpochs: return "pool_epochs"
+    case .poolModels: return "pool_models"
+    case .perturbation: return "perturb"
+    case .networkImages: return "net_images"
     }
   }
 

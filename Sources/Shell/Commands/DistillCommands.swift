@@ -13,18 +13,27 @@ public enum DistillCommands: CommandProvider {
   static var distill: Command {
     Command(
       name: "distill", family: .distill,
-      summary: "Distils a dataset into ipc learnable images per class (DC, DSA, DM, MTT; MDT).",
+      summary:
+        "Distils a dataset into ipc learnable images per class (DC, DSA, DM, MTT, EDD; MDT).",
       discussion: """
-        Backbones (docs/ALGORITHMS.md §5–§7): dc (gradient matching, second order), dsa (dc with
-        siamese DSA augmentation), dm (class-mean embedding matching, first order, the cheapest) and
-        mtt (trajectory matching through syn_steps unrolled student steps against expert
-        snapshots — build them with `experts`; memory stays flat in syn_steps). Unset options
-        take the reference defaults of the method: iterations dc/dsa 1000, dm 20000, mtt 5000;
-        lr_img 0.1 / 0.1 / 1 / 1000; init noise for dc, real otherwise; aug none for dc, the full
-        DSA strategy otherwise. Those runs take hours to days on a CPU: start with fewer
-        iterations and width=32.
+        Backbones (docs/ALGORITHMS.md §5–§7, §15): dc (gradient matching, second order), dsa
+        (dc with siamese DSA augmentation), dm (class-mean embedding matching, first order, the
+        cheapest), mtt (trajectory matching through syn_steps unrolled student steps against
+        expert snapshots — build them with `experts`; memory stays flat in syn_steps) and edd
+        (gradient matching on early-stage models: each iteration takes one model of a pool
+        trained pool_epochs epochs on real data, perturbs its weights along two random
+        filter-normalised directions with magnitudes in perturb, then runs outer_loop rounds of
+        one pixel step per class on the metric distance of the conv-weight gradients and an SGD
+        update of the network on net_images real images; the pool is experts= (their snapshot
+        at pool_epochs) or else trained first, pool_models networks into pool=). Unset options
+        take the reference defaults of the method: iterations dc/dsa 1000, dm 20000, mtt 5000,
+        edd 500; lr_img 0.1 / 0.1 / 1 / 1000, edd by metric (l1 6.1e-4·ipc/10 at 28×28);
+        init noise for dc, real otherwise; aug none for dc, "color_crop_cutout" for edd, the
+        full DSA strategy otherwise; edd: batch_real 64, outer_loop 100. Those runs take hours
+        to days on a CPU: start with fewer iterations and width=32.
         mdt=fixed zeroes each synthetic input element with probability r before the backbone's
-        criterion (no rescaling; Masked Distillation Training, paper §4.2); mdt=ds draws r per
+        criterion (no rescaling; Masked Distillation Training, paper §4.2; for edd, each class's
+        synthetic images at every matching step, the paper's Eq. 6); mdt=ds draws r per
         iteration from U[r_range]. No public MDT code exists: this is our reconstruction.
         checkpoint="file.npz" writes the state every checkpoint_every iterations (atomically);
         `resume` continues it with the same result as an uninterrupted run. Ctrl-C stops after
@@ -42,8 +51,8 @@ public enum DistillCommands: CommandProvider {
         .keyword("lr_img", .float, doc: "pixel learning rate (default per method)"),
         .keyword("momentum", .float, default: .float(0.5), doc: "pixel SGD momentum"),
         .keyword(
-          "batch_real", .int, default: .int(256), unit: "images/class",
-          doc: "real images per class per match"),
+          "batch_real", .int, unit: "images/class",
+          doc: "real images per class per match (default 256, edd 64)"),
         .keyword("init", .choice(of: SyntheticInitialization.self), doc: "initial images"),
         .keyword(
           "aug", .string,
@@ -57,10 +66,11 @@ public enum DistillCommands: CommandProvider {
           doc: "MDTds range (mdt=ds)"),
         .keyword("width", .int, default: .int(128), unit: "channels", doc: "ConvNet width"),
         .keyword("depth", .int, default: .int(3), doc: "ConvNet depth"),
-        .keyword("outer_loop", .int, doc: "dc/dsa outer loops (default from ipc)"),
+        .keyword(
+          "outer_loop", .int, doc: "dc/dsa outer loops (default from ipc), edd rounds (100)"),
         .keyword(
           "inner_loop", .int, doc: "dc/dsa network epochs between matches (default from ipc)"),
-        .keyword("lr_net", .float, default: .float(0.01), doc: "dc/dsa inner network lr"),
+        .keyword("lr_net", .float, default: .float(0.01), doc: "dc/dsa/edd network lr"),
         .keyword("syn_steps", .int, default: .int(20), doc: "mtt student steps N"),
         .keyword("expert_epochs", .int, default: .int(3), doc: "mtt target epochs M"),
         .keyword("max_start_epoch", .int, default: .int(25), doc: "mtt start epoch bound T+"),
@@ -72,7 +82,8 @@ public enum DistillCommands: CommandProvider {
           doc: "mtt sub-batch per graph (memory ∝ chunk)"),
         .keyword(
           "experts", .oneOf([.object(of: ExpertsObject.self), .path]),
-          doc: "mtt expert trajectories"),
+          doc: "mtt expert trajectories; edd: the pool (their snapshots at pool_epochs)"),
+      ] + eddParameters + [
         .keyword("checkpoint", .path, doc: "checkpoint file (.npz)"),
         .keyword(
           "checkpoint_every", .int, default: .int(10), unit: "iterations",
@@ -93,7 +104,8 @@ public enum DistillCommands: CommandProvider {
       let data = try args.dataset("data")
       let method = try args.choice("method", as: DistillMethod.self)
       var options = try distillationOptions(method, data, args, context)
-      let experts = try loadExperts(args, method: method)
+      var experts = try loadExperts(args, method: method)
+      if method == .edd, experts == nil { experts = try trainPool(options, data, context) }
       options.expertDirectory = experts?.directory
       let distiller = try makeDistiller(options, data, experts?.buffer, args)
       var state: DistillationState
@@ -111,7 +123,8 @@ public enum DistillCommands: CommandProvider {
       discussion: """
         Reads the options saved in the checkpoint and runs the remaining iterations (or up to
         iterations= if given), checkpointing to the same file. Give the same real data it was
-        started with; mtt reads its experts from the saved directory unless experts= is given.
+        started with; mtt and edd read their experts (edd: its pool) from the saved directory
+        unless experts= is given.
         """,
       parameters: [
         .positional("checkpoint", .path, doc: "the checkpoint written by distill"),
@@ -135,8 +148,8 @@ public enum DistillCommands: CommandProvider {
       options.checkpointPath = path
       if options.checkpointEvery == 0 { options.checkpointEvery = 10 }
       var experts: ExpertBuffer? = nil
-      if options.method == .mtt {
-        if args.isGiven("experts"), let given = try loadExperts(args, method: .mtt) {
+      if options.method == .mtt || options.method == .edd {
+        if args.isGiven("experts"), let given = try loadExperts(args, method: options.method) {
           experts = given.buffer
           options.expertDirectory = given.directory
         } else if let directory = options.expertDirectory {
