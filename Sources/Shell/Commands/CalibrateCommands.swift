@@ -38,12 +38,16 @@ public enum CalibrateCommands: CommandProvider {
         .keyword(
           "method", .choice(of: ScalingMethod.self),
           doc: "plain or masked TS (default: mts for a model, ts for predictions)"),
-        .keyword("r", .float, default: .float(0.3), doc: "MTS mask ratio (drop probability)"),
-        .keyword("v", .float, default: .float(1.0), doc: "MTS per-class fraction of the data"),
+        .keyword(
+          "r", .float, default: .float(0.3), bounds: .fraction,
+          doc: "MTS mask ratio (drop probability)"),
+        .keyword(
+          "v", .float, default: .float(1.0), bounds: .above(0, through: 1),
+          doc: "MTS per-class fraction of the data"),
         .keyword(
           "fit", .choice(of: TemperatureFitMethod.self),
           default: .choice(TemperatureFitMethod.converged), doc: "optimiser"),
-        .keyword("seed", .int, doc: "subset and mask seed"),
+        .keyword("seed", .int, bounds: .seed, doc: "subset and mask seed"),
       ],
       example: "cal = calibrate net syn method=mts r=0.3"
     ) { context in
@@ -130,12 +134,14 @@ public enum CalibrateCommands: CommandProvider {
           "val", .object(of: DatasetObject.self), doc: "held-out labelled images that pick r"),
         .keyword(
           "ratios", .list(.float), default: .list((1...9).map { .float(Double($0) / 10) }),
-          doc: "mask ratios"),
-        .keyword("v", .float, default: .float(1.0), doc: "MTS per-class fraction"),
+          bounds: .fraction, doc: "mask ratios"),
+        .keyword(
+          "v", .float, default: .float(1.0), bounds: .above(0, through: 1),
+          doc: "MTS per-class fraction"),
         .keyword(
           "select", .choice(of: RatioSelectionChoice.self),
           default: .choice(RatioSelectionChoice.validation), doc: "what val= is"),
-        .keyword("seed", .int, doc: "subset and mask seed"),
+        .keyword("seed", .int, bounds: .seed, doc: "subset and mask seed"),
       ],
       example: "s = sweep net syn val=heldout ratios=0.1:0.9:0.1"
     ) { context in
@@ -188,7 +194,9 @@ public enum CalibrateCommands: CommandProvider {
         .positional(
           "data", .images, optional: true,
           doc: "labelled images for a model (a data pair uses its test split)"),
-        .keyword("bins", .int, default: .int(15), doc: "number of equal-width bins"),
+        .keyword(
+          "bins", .int, default: .int(15), bounds: .closed(1, 100_000),
+          doc: "number of equal-width bins"),
         .keyword(
           "rule", .choice(of: EdgeRuleChoice.self), default: .choice(EdgeRuleChoice.right),
           doc: "bin edge rule"),
@@ -233,8 +241,8 @@ public enum CalibrateCommands: CommandProvider {
           doc: "a second model on the same images, or predictions"),
         .keyword(
           "versus", .object(of: DatasetObject.self), doc: "a second image set for the same model"),
-        .keyword("r", .float, default: .float(0), doc: "input mask ratio"),
-        .keyword("seed", .int, doc: "mask seed"),
+        .keyword("r", .float, default: .float(0), bounds: .fraction, doc: "input mask ratio"),
+        .keyword("seed", .int, bounds: .seed, doc: "mask seed"),
       ],
       example: "maxlogit net_full fm.test other=net_small"
     ) { context in
@@ -300,11 +308,13 @@ public enum CalibrateCommands: CommandProvider {
       summary: "A dataset of random images shaped like another (out-of-distribution inputs).",
       parameters: [
         .positional("like", .images, doc: "gives the image shape and classes"),
-        .keyword("count", .int, default: .int(1000), unit: "images", doc: "how many images"),
+        .keyword(
+          "count", .int, default: .int(1000), bounds: .closed(1, 100_000), unit: "images",
+          doc: "how many images"),
         .keyword(
           "kind", .choice(of: NoiseKind.self), default: .choice(NoiseKind.gaussian),
           doc: "distribution (in normalised units)"),
-        .keyword("seed", .int, doc: "noise seed"),
+        .keyword("seed", .int, bounds: .seed, doc: "noise seed"),
       ],
       example: "ood = noise fm count=1000 kind=gaussian"
     ) { context in

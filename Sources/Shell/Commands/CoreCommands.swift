@@ -114,7 +114,8 @@ public enum CoreCommands: CommandProvider {
     Command(
       name: "quit", family: .core, aliases: ["exit"], summary: "Leaves the shell (also Ctrl-D).",
       parameters: [
-        .positional("status", .int, default: .int(0), doc: "the process exit status")
+        .positional(
+          "status", .int, default: .int(0), bounds: .closed(0, 255), doc: "the process exit status")
       ],
       example: "quit", isRecorded: false
     ) { context in

@@ -27,13 +27,18 @@ extension DataCommands {
           doc: "[N, C, H, W] or [N, H, W]: tensor, .npy or .npz"),
         .positional(
           "labels", Arguments.arrayType, optional: true,
-          doc: "N labels or one-hot [N, K]: tensor, list or .npy",
+          bounds: .classIndex, doc: "N labels or one-hot [N, K]: tensor, list or .npy",
           completion: Arguments.arrayCompletion),
-        .keyword("classes", .oneOf([.int, .list(.string)]), doc: "the class count K or K names"),
+        .keyword(
+          "classes", .oneOf([.int, .list(.string)]),
+          bounds: .classCount,
+          doc: "the class count K or K names"),
         .keyword(
           "mean", .oneOf([.float, .list(.float)]),
-          doc: "per-channel mean (a number: every channel)"),
-        .keyword("std", .oneOf([.float, .list(.float)]), doc: "per-channel std, each > 0"),
+          bounds: .any, doc: "per-channel mean (a number: every channel)"),
+        .keyword(
+          "std", .oneOf([.float, .list(.float)]), bounds: .positive,
+          doc: "per-channel std, each > 0"),
         .keyword("name", .string, doc: "name in messages (default: the file's, else \"dataset\")"),
         .keyword(
           "normalize", .bool, default: .bool(false),

@@ -17,7 +17,9 @@ extension DataCommands {
         """,
       parameters: [
         .positional("data", .images, doc: "images to whiten"),
-        .keyword("eps", .float, default: .float(0.1), doc: "regulariser added to the eigenvalues"),
+        .keyword(
+          "eps", .float, default: .float(0.1), bounds: .above(0, through: 1e6),
+          doc: "regulariser added to the eigenvalues"),
       ],
       example: "cz = zca c10 eps=0.1"
     ) { context in

@@ -21,17 +21,23 @@ extension DistillCommands {
         .positional("data", .images, doc: "real training images"),
         .keyword(
           "dir", .path, doc: "directory of the trajectories (default: the session's experts/)"),
-        .keyword("count", .int, default: .int(5), doc: "number of experts"),
+        .keyword("count", .int, default: .int(5), bounds: .networks, doc: "number of experts"),
         .keyword(
-          "epochs", .int, default: .int(15), unit: "epochs", doc: "training epochs per expert"),
-        .keyword("lr", .float, default: .float(0.01), doc: "expert learning rate (lr_teacher)"),
-        .keyword("batch", .int, default: .int(256), unit: "images", doc: "minibatch size"),
+          "epochs", .int, default: .int(15), bounds: .epochs, unit: "epochs",
+          doc: "training epochs per expert"),
+        .keyword(
+          "lr", .float, default: .float(0.01), bounds: .learningRate,
+          doc: "expert learning rate (lr_teacher)"),
+        .keyword(
+          "batch", .int, default: .int(256), bounds: .batch, unit: "images", doc: "minibatch size"),
         .keyword(
           "aug", .string, default: .string(DiffAugment.standardStrategy),
           doc: "DSA strategy or \"none\""),
-        .keyword("width", .int, default: .int(128), unit: "channels", doc: "ConvNet width"),
-        .keyword("depth", .int, default: .int(3), doc: "ConvNet depth"),
-        .keyword("seed", .int, doc: "initialisation and shuffling seed"),
+        .keyword(
+          "width", .int, default: .int(128), bounds: .netWidth, unit: "channels",
+          doc: "ConvNet width"),
+        .keyword("depth", .int, default: .int(3), bounds: .depth, doc: "ConvNet depth"),
+        .keyword("seed", .int, bounds: .seed, doc: "initialisation and shuffling seed"),
       ],
       example: "ex = experts fm.train count=2 epochs=10 width=32 dir=\"experts-fm\"",
       exampleNeedsFiles: true
@@ -95,15 +101,18 @@ extension DistillCommands {
         .positional(
           "set", .object(of: DatasetObject.self), doc: "training images (distilled or real)"),
         .positional("test", .images, doc: "real test images"),
-        .keyword("models", .int, default: .int(5), doc: "networks to train"),
+        .keyword("models", .int, default: .int(5), bounds: .networks, doc: "networks to train"),
         .keyword(
-          "epochs", .int, default: .int(300), unit: "epochs", doc: "training epochs per network"),
-        .keyword("lr", .float, doc: "learning rate (default: the set's, else 0.01)"),
+          "epochs", .int, default: .int(300), bounds: .epochs, unit: "epochs",
+          doc: "training epochs per network"),
+        .keyword(
+          "lr", .float, bounds: .learningRate, doc: "learning rate (default: the set's, else 0.01)"),
         .keyword("aug", .string, doc: "DSA strategy or \"none\""),
         .keyword(
-          "width", .int, doc: "ConvNet width (default: the set's distillation width, else 128)"),
-        .keyword("depth", .int, default: .int(3), doc: "ConvNet depth"),
-        .keyword("seed", .int, doc: "initialisation seed"),
+          "width", .int, bounds: .netWidth,
+          doc: "ConvNet width (default: the set's distillation width, else 128)"),
+        .keyword("depth", .int, default: .int(3), bounds: .depth, doc: "ConvNet depth"),
+        .keyword("seed", .int, bounds: .seed, doc: "initialisation seed"),
       ],
       example: "e = evaluate_set syn fm models=5 epochs=300"
     ) { context in

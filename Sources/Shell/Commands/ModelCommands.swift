@@ -21,15 +21,18 @@ public enum ModelCommands: CommandProvider {
           "data", .images,
           doc: "the data whose image shape and classes the network takes"),
         .keyword(
-          "depth", .int, default: .int(3), doc: "conv blocks (3 for 28/32 px, 4 for 64, 5 for 128)"),
-        .keyword("width", .int, default: .int(128), unit: "channels", doc: "channels per conv"),
+          "depth", .int, default: .int(3), bounds: .depth,
+          doc: "conv blocks (3 for 28/32 px, 4 for 64, 5 for 128)"),
+        .keyword(
+          "width", .int, default: .int(128), bounds: .netWidth, unit: "channels",
+          doc: "channels per conv"),
         .keyword(
           "norm", .choice(of: NormKind.self), default: .choice(NormKind.instance),
           doc: "normalisation layer"),
         .keyword(
           "pool", .choice(of: PoolKind.self), default: .choice(PoolKind.avg),
           doc: "pooling layer"),
-        .keyword("seed", .int, doc: "initialisation seed"),
+        .keyword("seed", .int, bounds: .seed, doc: "initialisation seed"),
       ],
       example: "net = convnet fm depth=3 width=128 seed=0"
     ) { context in

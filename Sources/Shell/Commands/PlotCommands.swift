@@ -39,18 +39,23 @@ public enum PlotCommands: CommandProvider {
         .variadic("values", .any, doc: "models or predictions, sweeps or histories, by kind"),
         .keyword("data", .images, doc: "images (reliability, hist)"),
         .keyword("names", .list(.string), doc: "labels, one per value"),
-        .keyword("r", .float, default: .float(0), doc: "input mask ratio (hist)"),
-        .keyword("labels", Arguments.arrayType, doc: "class of each point (scatter)"),
+        .keyword(
+          "r", .float, default: .float(0), bounds: .fraction, doc: "input mask ratio (hist)"),
+        .keyword(
+          "labels", Arguments.arrayType, bounds: .classIndex, doc: "class of each point (scatter)"),
         .keyword("classes", .list(.string), doc: "class names for the legend (scatter)"),
         .keyword(
           "layers", .list(.choice(AnalysisCommands.layerNames)),
           default: .list(["conv1", "conv2", "conv3", "fc"].map { .string($0) }),
           doc: "layers, one column each (tsne)"),
-        .keyword("count", .int, default: .int(1000), unit: "images", doc: "images embedded (tsne)"),
-        .keyword("seed", .int, doc: "image sample and t-SNE seed (tsne)"),
+        .keyword(
+          "count", .int, default: .int(1000), bounds: .count, unit: "images",
+          doc: "images embedded (tsne)"),
+        .keyword("seed", .int, bounds: .seed, doc: "image sample and t-SNE seed (tsne)"),
         .keyword("title", .string, doc: "figure title"),
         .keyword("file", .path, doc: "file name (default: <kind>-N.png)"),
-        .keyword("dpi", .float, default: .float(100), doc: "resolution of .png output"),
+        .keyword(
+          "dpi", .float, default: .float(100), bounds: .dpi, doc: "resolution of .png output"),
       ],
       example: "plot reliability net ts mts data=fm.test names=[\"raw\", \"TS\", \"MTS\"]"
     ) { context in
@@ -92,13 +97,16 @@ public enum PlotCommands: CommandProvider {
         """,
       parameters: [
         .positional("data", .images, doc: "the images"),
-        .keyword("per_class", .int, default: .int(10), unit: "images/class", doc: "columns"),
+        .keyword(
+          "per_class", .int, default: .int(10), bounds: .closed(1, 100), unit: "images/class",
+          doc: "columns"),
         .keyword(
           "display", .choice(of: PixelDisplay.self), default: .choice(PixelDisplay.dataset),
           doc: "pixel mapping"),
         .keyword("title", .string, doc: "figure title"),
         .keyword("file", .path, doc: "file name (default: show-N.png)"),
-        .keyword("dpi", .float, default: .float(100), doc: "resolution of .png output"),
+        .keyword(
+          "dpi", .float, default: .float(100), bounds: .dpi, doc: "resolution of .png output"),
       ],
       example: "show syn per_class=10"
     ) { context in

@@ -58,7 +58,9 @@ public enum TensorCommands: CommandProvider {
   static var zeros: Command {
     Command(
       name: "zeros", family: .tensor, summary: "A tensor of zeros.",
-      parameters: [.positional("shape", .list(.int), doc: "the shape, e.g. [2, 3]")],
+      parameters: [
+        .positional("shape", .list(.int), bounds: .atLeast(0), doc: "the shape, e.g. [2, 3]")
+      ],
       example: "z = zeros [2, 3]"
     ) { context in
       .tensor(NDArray.zeros(try checkedShape(context.arguments)))
@@ -70,9 +72,10 @@ public enum TensorCommands: CommandProvider {
       name: "randn", family: .tensor, summary: "A tensor of normal random numbers.",
       discussion: "Without seed= it draws the next stream of the global seed.",
       parameters: [
-        .positional("shape", .list(.int), doc: "the shape, e.g. [2, 3]"),
-        .keyword("std", .float, default: .float(1), doc: "standard deviation"),
-        .keyword("seed", .int, doc: "a seed for this draw only"),
+        .positional("shape", .list(.int), bounds: .atLeast(0), doc: "the shape, e.g. [2, 3]"),
+        .keyword(
+          "std", .float, default: .float(1), bounds: .nonNegative, doc: "standard deviation"),
+        .keyword("seed", .int, bounds: .seed, doc: "a seed for this draw only"),
       ],
       example: "eps = randn [4, 4] std=0.1 seed=3"
     ) { context in

@@ -24,21 +24,34 @@ public enum TrainCommands: CommandProvider {
       parameters: [
         .positional("model", .object(of: ModelObject.self), doc: "the network (trained in place)"),
         .positional("data", .images, doc: "training images"),
-        .keyword("epochs", .int, default: .int(5), unit: "epochs", doc: "passes over the data"),
-        .keyword("lr", .float, default: .float(0.01), doc: "learning rate"),
-        .keyword("batch", .int, default: .int(256), unit: "images", doc: "minibatch size"),
-        .keyword("momentum", .float, default: .float(0.9), doc: "SGD momentum"),
-        .keyword("wd", .float, default: .float(5e-4), doc: "weight decay"),
+        .keyword(
+          "epochs", .int, default: .int(5), bounds: .epochs, unit: "epochs",
+          doc: "passes over the data"),
+        .keyword(
+          "lr", .float, default: .float(0.01), bounds: .learningRate,
+          doc: "learning rate"),
+        .keyword(
+          "batch", .int, default: .int(256), bounds: .batch, unit: "images",
+          doc: "minibatch size"),
+        .keyword("momentum", .float, default: .float(0.9), bounds: .fraction, doc: "SGD momentum"),
+        .keyword(
+          "wd", .float, default: .float(5e-4), bounds: .closed(0, 1), doc: "weight decay"),
         .keyword(
           "schedule", .choice(of: ScheduleChoice.self), default: .choice(ScheduleChoice.step),
           doc: "lr ×0.1 after half the epochs, or constant"),
         .keyword(
           "loss", .choice(of: LossChoice.self), default: .choice(LossChoice.ce),
           doc: "cross-entropy, label smoothing or focal loss"),
-        .keyword("smoothing", .float, default: .float(0.1), doc: "label smoothing ε (loss=ls)"),
-        .keyword("gamma", .float, default: .float(3), doc: "focal loss γ (loss=focal)"),
-        .keyword("mixup", .float, default: .float(0), doc: "mixup α; 0 disables mixup"),
-        .keyword("seed", .int, doc: "shuffling/mixup seed"),
+        .keyword(
+          "smoothing", .float, default: .float(0.1), bounds: .fraction,
+          doc: "label smoothing ε (loss=ls)"),
+        .keyword(
+          "gamma", .float, default: .float(3), bounds: .closed(0, 100),
+          doc: "focal loss γ (loss=focal)"),
+        .keyword(
+          "mixup", .float, default: .float(0), bounds: .mixupAlpha,
+          doc: "mixup α; 0 disables mixup"),
+        .keyword("seed", .int, bounds: .any, doc: "shuffling/mixup seed"),
       ],
       example: "train net fm.train epochs=5 lr=0.01 batch=256"
     ) { context in
@@ -49,10 +62,6 @@ public enum TrainCommands: CommandProvider {
   static func trainingOptions(_ args: Arguments, seed: UInt64) throws -> TrainingOptions {
     let epochs = try args.int("epochs")
     let batch = try args.int("batch")
-    guard epochs >= 1, epochs <= 1_000_000 else {
-      throw args.invalid("epochs", "must be 1…1000000")
-    }
-    guard batch >= 1, batch <= 1 << 20 else { throw args.invalid("batch", "must be 1…1048576") }
     let objective: Objective
     switch try args.choice("loss", as: LossChoice.self) {
     case .ls: objective = .labelSmoothing(epsilon: Float(try args.float("smoothing")))
@@ -65,7 +74,6 @@ public enum TrainCommands: CommandProvider {
     case .constant: schedule = .constant
     }
     let mixup = try args.float("mixup")
-    guard mixup >= 0 else { throw args.invalid("mixup", "α must be ≥ 0") }
     return TrainingOptions(
       epochs: epochs, batchSize: batch, learningRate: Float(try args.float("lr")),
       momentum: Float(try args.float("momentum")), weightDecay: Float(try args.float("wd")),
@@ -130,7 +138,9 @@ public enum TrainCommands: CommandProvider {
       parameters: [
         .positional("model", .object(of: ModelObject.self), doc: "the network"),
         .positional("data", .images, doc: "labelled images (a data pair uses its test split)"),
-        .keyword("batch", .int, default: .int(256), unit: "images", doc: "evaluation batch size"),
+        .keyword(
+          "batch", .int, default: .int(256), bounds: .batch, unit: "images",
+          doc: "evaluation batch size"),
       ],
       example: "r = eval net fm.test"
     ) { context in
@@ -138,7 +148,6 @@ public enum TrainCommands: CommandProvider {
       let model = try args.object("model", as: ModelObject.self)
       let data = try args.dataset("data", split: .test)
       let batch = try args.int("batch")
-      guard batch >= 1 else { throw args.invalid("batch", "must be at least 1") }
       return .object(try Scored.of(model, on: data, args, batchSize: batch))
     }
   }
