@@ -126,12 +126,11 @@ extension AnalysisCommands {
       channels: set.imageShape[0], height: set.imageShape[1], width: set.imageShape[2],
       classes: set.classCount, depth: 3, netWidth: try args.int("width"))
     do { try network.validate() } catch { throw args.invalid("width", "\(error)") }
+    try NetworkMemory.check(network, batch: 256, args, lower: "width")
     let aug = args.isGiven("aug") ? try args.string("aug") : DiffAugment.standardStrategy
     do { _ = try DiffAugment(strategy: aug) } catch { throw args.invalid("aug", "\(error)") }
     let models = try args.int("models")
     let epochs = try args.int("epochs")
-    guard models >= 1 else { throw args.invalid("models", "must be at least 1") }
-    guard epochs >= 1 else { throw args.invalid("epochs", "must be at least 1") }
     return SyntheticEvaluation(
       models: models, epochs: epochs, learningRate: Float(try args.float("lr")), augmentation: aug,
       network: network, seed: seed)

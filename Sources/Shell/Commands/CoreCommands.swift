@@ -120,9 +120,6 @@ public enum CoreCommands: CommandProvider {
       example: "quit", isRecorded: false
     ) { context in
       let status = try context.arguments.int("status")
-      guard (0...255).contains(status) else {
-        throw context.arguments.invalid("status", "must be between 0 and 255")
-      }
       context.requestExit(status: Int32(status))
       return .none
     }

@@ -4,7 +4,7 @@ import TensorCore
 
 extension DataCommands {
   /// Class counts above this are refused: a stray huge label must not allocate its names.
-  static let maximumClasses = 100_000
+  static let maximumClasses = Dataset.maximumClasses
 
   static var dataset: Command {
     Command(
@@ -111,9 +111,11 @@ extension DataCommands {
       }
       return names
     default:
-      let count = oneHotWidth ?? (labels.max() ?? 0) + 1
-      guard count <= maximumClasses else {
-        throw args.invalid("labels", "\(count) classes, more than \(maximumClasses)")
+      guard let count = oneHotWidth ?? Dataset.impliedClassCount(labels),
+        count <= maximumClasses
+      else {
+        let largest = oneHotWidth.map { "\($0) classes" } ?? "label \(labels.max() ?? 0)"
+        throw args.invalid("labels", "\(largest): at most \(maximumClasses) classes, labels ≥ 0")
       }
       return (0..<max(count, 1)).map(String.init)
     }

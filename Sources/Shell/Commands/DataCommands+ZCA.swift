@@ -25,7 +25,6 @@ extension DataCommands {
     ) { context in
       let args = context.arguments
       let eps = Float(try args.float("eps"))
-      guard eps > 0 else { throw args.invalid("eps", "must be > 0") }
       func whiten(_ d: Dataset, _ z: ZCAWhitening) throws -> Dataset {
         var out = try d.replacingImages(
           try z.whiten(d.pixelImages()), normalization: .identity(channels: d.imageShape[0]))

@@ -24,7 +24,6 @@ enum DatasetMethods {
     ) { context in
       guard let data = receiver(context) else { return .none }
       let perClass = try context.arguments.int("per_class")
-      guard perClass >= 1 else { throw context.arguments.invalid("per_class", "must be ≥ 1") }
       var rng = try context.randomStream()
       do {
         var sample = try data.samplePerClass(perClass, rng: &rng)

@@ -56,12 +56,11 @@ extension DistillCommands {
         network: try network(data, args),
         learningRate: Float(try args.float("lr")), batchSize: try args.int("batch"),
         augmentation: try args.string("aug"), seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
-      guard options.count >= 1 else { throw args.invalid("count", "must be at least 1") }
-      guard options.epochs >= 1 else { throw args.invalid("epochs", "must be at least 1") }
-      guard options.batchSize >= 1 else { throw args.invalid("batch", "must be at least 1") }
       do { _ = try DiffAugment(strategy: options.augmentation) } catch {
         throw args.invalid("aug", "\(error)")
       }
+      try NetworkMemory.check(
+        options.network, batch: min(options.batchSize, data.count), args, lower: "batch")
       let steps = (data.count + options.batchSize - 1) / options.batchSize
       let bar = context.progress(
         "experts", total: options.count * options.epochs * steps, unit: "step")
@@ -134,6 +133,7 @@ extension DistillCommands {
     if args.isGiven("width") { network.netWidth = try args.int("width") }
     network.depth = try args.int("depth")
     do { try network.validate() } catch { throw args.invalid("depth", "\(error)") }
+    try NetworkMemory.check(network, batch: min(256, train.count), args, lower: "width")
     guard test.imageShape == train.imageShape, test.classCount == train.classCount else {
       throw args.invalid(
         "test", "test images \(test.imageShape) do not match the set's \(train.imageShape)")
@@ -148,8 +148,6 @@ extension DistillCommands {
     let evaluation = SyntheticEvaluation(
       models: try args.int("models"), epochs: try args.int("epochs"), learningRate: lr,
       augmentation: aug, network: network, seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
-    guard evaluation.models >= 1 else { throw args.invalid("models", "must be at least 1") }
-    guard evaluation.epochs >= 1 else { throw args.invalid("epochs", "must be at least 1") }
     let steps = (train.count + 255) / 256
     let bar = context.progress(
       "evaluate_set", total: evaluation.models * evaluation.epochs * steps, unit: "step")
@@ -197,9 +195,6 @@ extension DistillCommands {
     }
     let models = try args.int("eval_models")
     let epochs = try args.int("eval_epochs")
-    guard models >= 1, epochs >= 1 else {
-      throw args.invalid("eval_models", "models and epochs must be ≥ 1")
-    }
     return { state, bar in
       guard state.set.iteration % every == 0 else { return }
       let evaluation = SyntheticEvaluation(

@@ -44,11 +44,8 @@ public enum ModelCommands: CommandProvider {
         depth: try args.int("depth"), netWidth: try args.int("width"),
         norm: try args.choice("norm", as: NormKind.self),
         pooling: try args.choice("pool", as: PoolKind.self))
-      guard config.depth >= 1, config.depth <= 8 else { throw args.invalid("depth", "must be 1…8") }
-      guard config.netWidth >= 1, config.netWidth <= 1024 else {
-        throw args.invalid("width", "must be 1…1024")
-      }
       do { try config.validate() } catch { throw args.invalid("depth", "\(error)") }
+      try NetworkMemory.check(config, batch: 1, args, lower: "width")
       var rng = try context.randomStream()
       return .object(ModelObject(ConvNet(config, rng: &rng), origin: "convnet \(data.name)"))
     }

@@ -113,7 +113,6 @@ public enum PlotCommands: CommandProvider {
       let args = context.arguments
       let data = try args.dataset("data")
       let perClass = try args.int("per_class")
-      guard perClass >= 1, perClass <= 100 else { throw args.invalid("per_class", "must be 1…100") }
       let norm = data.normalization
       let mapping: PixelMapping
       switch try args.choice("display", as: PixelDisplay.self) {

@@ -20,7 +20,6 @@ public enum SessionCommands: CommandProvider {
         return .none
       }
       let value = try context.arguments.int("value")
-      guard value >= 0 else { throw context.arguments.invalid("value", "must be ≥ 0") }
       context.interpreter.setSeed(UInt64(value))
       return .none
     }

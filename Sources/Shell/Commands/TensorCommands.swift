@@ -5,9 +5,6 @@ public enum TensorCommands: CommandProvider {
   /// The tensor family's registry entries.
   public static var commands: [Command] { [tensor, zeros, randn] }
 
-  /// Arrays larger than this many elements are refused (256 MiB of Float32).
-  static let elementLimit = 1 << 26
-
   static var tensor: Command {
     Command(
       name: "tensor", family: .tensor, summary: "Makes a tensor from nested lists of numbers.",
@@ -24,8 +21,9 @@ public enum TensorCommands: CommandProvider {
         guard let first = items.first else { break }
         probe = first
       }
-      guard Shape.count(shape) <= elementLimit else {
-        throw context.arguments.invalid("values", "more than \(elementLimit) elements")
+      let bytes = MemoryBudget.product(shape + [MemoryLayout<Float>.stride])
+      do { try MemoryBudget.check(bytes, for: "'tensor' \(shape)") } catch let error as ShellError {
+        throw context.arguments.failure(error, at: "values")
       }
       var data: [Float] = []
       try flatten(value, depth: 0, shape: shape, into: &data, arguments: context.arguments)
@@ -87,20 +85,17 @@ public enum TensorCommands: CommandProvider {
     }
   }
 
-  /// The `shape` argument, with non-negative sizes and a bounded element count.
+  /// The `shape` argument (sizes ≥ 0 by its bounds), its Float32 elements within the memory
+  /// budget.
   private static func checkedShape(_ arguments: Arguments) throws -> [Int] {
-    var shape: [Int] = []
-    var count = 1
-    for value in try arguments.list("shape") {
-      guard case .int(let size) = value, size >= 0 else {
-        throw arguments.invalid("shape", "sizes must be integers ≥ 0")
-      }
-      let (product, overflow) = count.multipliedReportingOverflow(by: size)
-      guard !overflow, product <= elementLimit else {
-        throw arguments.invalid("shape", "more than \(elementLimit) elements")
-      }
-      count = product
-      shape.append(size)
+    let shape = try arguments.list("shape").compactMap { value -> Int? in
+      if case .int(let size) = value { return size } else { return nil }
+    }
+    let bytes = MemoryBudget.product(shape + [MemoryLayout<Float>.stride])
+    do {
+      try MemoryBudget.check(bytes, for: "'\(arguments.commandName)' \(shape)", lower: "shape")
+    } catch let error as ShellError {
+      throw arguments.failure(error, at: "shape")
     }
     return shape
   }

@@ -87,6 +87,8 @@ public enum TrainCommands: CommandProvider {
     let data = try args.dataset("data")
     var rng = try context.randomStream()
     let options = try trainingOptions(args, seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
+    try NetworkMemory.check(
+      model.model.config, batch: min(options.batchSize, data.count), args, lower: "batch")
     let steps = (data.count + options.batchSize - 1) / options.batchSize
     let bar = context.progress("train", total: options.epochs * steps, unit: "step")
     do {
@@ -148,6 +150,8 @@ public enum TrainCommands: CommandProvider {
       let model = try args.object("model", as: ModelObject.self)
       let data = try args.dataset("data", split: .test)
       let batch = try args.int("batch")
+      try NetworkMemory.check(
+        model.model.config, batch: min(batch, data.count), args, lower: "batch")
       return .object(try Scored.of(model, on: data, args, batchSize: batch))
     }
   }
