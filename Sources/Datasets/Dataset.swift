@@ -44,8 +44,9 @@ public struct Dataset: Sendable, Equatable {
     name: String, images: NDArray, labels: [Int], classCount: Int, classNames: [String] = [],
     normalization: Normalization? = nil
   ) throws {
-    guard images.rank == 4 else {
-      throw ShapeError.mismatch(op: "dataset", shape: images.shape, expected: "[N, C, H, W]")
+    guard images.rank == 4, images.shape.dropFirst().allSatisfy({ $0 >= 1 }) else {
+      throw ShapeError.mismatch(
+        op: "dataset", shape: images.shape, expected: "[N, C, H, W] with C, H, W ≥ 1")
     }
     guard labels.count == images.shape[0] else {
       throw ShapeError.countMismatch(op: "dataset labels", count: labels.count, shape: images.shape)

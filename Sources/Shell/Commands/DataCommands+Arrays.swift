@@ -54,6 +54,9 @@ extension DataCommands {
   private static func makeDataset(_ args: Arguments) throws -> Dataset {
     let source = try imageSource(args)
     var images = try reporting("images", args) { try Dataset.images(from: source.images) }
+    guard images.shape.dropFirst().allSatisfy({ $0 >= 1 }) else {
+      throw args.invalid("images", "images \(images.shape) are empty: C, H and W must be ≥ 1")
+    }
     let labelArray = args.isGiven("labels") ? try args.array("labels") : source.labels
     guard let labelArray else {
       throw ShellError.missingArgument(command: args.commandName, parameter: "labels")

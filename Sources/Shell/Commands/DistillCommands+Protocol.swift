@@ -59,8 +59,20 @@ extension DistillCommands {
       do { _ = try DiffAugment(strategy: options.augmentation) } catch {
         throw args.invalid("aug", "\(error)")
       }
+      // Each expert keeps a snapshot of its parameters per epoch until it is written.
+      let snapshots = MemoryBudget.product(
+        options.epochs + 1, options.network.parameterCount, MemoryLayout<Float>.stride)
       try NetworkMemory.check(
-        options.network, batch: min(options.batchSize, data.count), args, lower: "batch")
+        options.network, batch: min(options.batchSize, data.count), extra: snapshots, args,
+        lower: "batch")
+      do {
+        try FileManager.default.createDirectory(
+          atPath: directory, withIntermediateDirectories: true)
+      } catch {
+        throw args.invalid(
+          args.isGiven("dir") ? "dir" : "data",
+          "cannot create the directory '\(directory)': \(describeDirectoryError(error, directory))")
+      }
       let steps = (data.count + options.batchSize - 1) / options.batchSize
       let bar = context.progress(
         "experts", total: options.count * options.epochs * steps, unit: "step")
@@ -80,6 +92,9 @@ extension DistillCommands {
       } catch let error as TrainingError {
         bar.finish()
         throw shellError(error, command: "experts", note: "; finished experts stay in \(directory)")
+      } catch let error as CocoaError {
+        bar.finish()
+        throw ShellError.io(path: directory, message: error.localizedDescription)
       }
     }
   }
@@ -227,5 +242,15 @@ extension DistillCommands {
       return .interrupted(at: "\(error)" + note)
     }
     return .commandFailed(command: command, message: "\(error)")
+  }
+}
+
+extension DistillCommands {
+  /// Why `directory` could not be created, as one line: Foundation's errors on Linux carry no
+  /// POSIX reason, so the last step is retried with mkdir(2) for its errno ("No such file or
+  /// directory", "Permission denied"), never the raw NSError dump.
+  static func describeDirectoryError(_ error: Error, _ directory: String) -> String {
+    if mkdir(directory, 0o755) != 0 { return String(cString: strerror(errno)) }
+    return (error as NSError).localizedDescription
   }
 }
