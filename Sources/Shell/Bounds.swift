@@ -95,11 +95,19 @@ public struct Bounds: Sendable, Equatable {
   }
 
   private static func format(_ value: Double, integral: Bool) -> String {
+    // Large round float bounds read as powers of ten: (0, 1e6].
+    if !integral, value >= 1e4, let power = (4...15).first(where: { pow10($0) == value }) {
+      return "1e\(power)"
+    }
     if value.rounded() == value, Swift.abs(value) < 1e15 {
       let whole = Int(value)
       return Swift.abs(whole) >= 100_000 && integral ? grouped(whole) : String(whole)
     }
     return "\(value)"
+  }
+
+  private static func pow10(_ power: Int) -> Double {
+    (0..<power).reduce(1.0) { value, _ in value * 10 }
   }
 
   /// 1000000 as "1000000" reads badly in messages; "1,000,000" does not.

@@ -127,9 +127,11 @@ enum Operators {
       throw mismatch(op, lhs, rhs)
     }
     do {
-      let shape = try Shape.checkBroadcast(a.shape, b.shape, op: op.rawValue)
-      let bytes = MemoryBudget.product(shape + [MemoryLayout<Float>.stride])
-      try MemoryBudget.check(bytes, for: "operator '\(op.rawValue)' (a tensor \(shape))")
+      // Incompatible shapes fall through to the kernel's own check and message.
+      if let shape = Shape.broadcast(a.shape, b.shape) {
+        let bytes = MemoryBudget.product(shape + [MemoryLayout<Float>.stride])
+        try MemoryBudget.check(bytes, for: "operator '\(op.rawValue)' (a tensor \(shape))")
+      }
       return .tensor(try a.checked(kernel, b))
     } catch let error as ShapeError {
       throw ShellError.failed(error.description)

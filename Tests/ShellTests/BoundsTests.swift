@@ -30,7 +30,7 @@ extension ShellTestSuite {
       ("train net d epochs=0", 20, "invalid 'epochs' for 'train': must be 1…1,000,000, not 0"),
       ("train net d wd=-1", 16, "invalid 'wd' for 'train': must be in [0, 1], not -1.0"),
       (
-        "train net d smoothing=1", 22, "invalid 'smoothing' for 'train': must be in [0, 1), not 1.0"
+        "train net d smoothing=1", 23, "invalid 'smoothing' for 'train': must be in [0, 1), not 1.0"
       ),
       (
         "train net d gamma=(1e300*1e300)", 19,
@@ -43,7 +43,7 @@ extension ShellTestSuite {
       ),
       (
         "svd_sweep [d] d drops=[0, 2]", 23,
-        "invalid 'drops' for 'svd_sweep': must be in [0, 1), not 2.0"
+        "invalid 'drops' for 'svd_sweep': must be in [0, 1], not 2.0"
       ),
       ("d.sample per_class=0", 20, "invalid 'per_class' for 'sample': must be 1…100,000, not 0"),
       ("quit 256", 6, "invalid 'status' for 'quit': must be 0…255, not 256"),

@@ -27,7 +27,7 @@ extension AnalysisCommands {
         .positional("test", .images, doc: "real test images"),
         .keyword(
           "drops", .list(.float), default: .list([0, 0.05, 0.1, 0.15, 0.2].map { .float($0) }),
-          bounds: .fraction, doc: "fractions of the rank to drop"),
+          bounds: .unitInterval, doc: "fractions of the rank to drop"),
         .keyword("names", .list(.string), doc: "one label per set"),
         .keyword(
           "mode", .choice(of: SpectrumMode.self), default: .choice(SpectrumMode.dataset),
