@@ -7,7 +7,7 @@ RELEASE := $(SWIFT) build -c release
 # One OpenBLAS thread pool of the machine's size; override with THREADS=n.
 THREADS ?= $(shell nproc)
 
-.PHONY: deps build run test lint format bench fmnist clean
+.PHONY: deps build run test lint format bench fmnist fuzz-statements clean
 
 ## deps: install the system libraries and data with apt-get, only what is missing.
 deps:
@@ -67,6 +67,14 @@ bench: deps
 fmnist: deps
 	$(RELEASE) --product ddcal
 	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal --threads $(THREADS) Examples/fashion-mnist-full.ddc
+
+## fuzz-statements: the statement fuzzer's long run, in child processes (crash and hang counts;
+## FUZZ_STATEMENTS=n sets the budget; `make test` runs the bounded in-process sweep).
+FUZZ_STATEMENTS ?= 100000
+fuzz-statements: deps
+	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
+	DDCAL_FUZZ_STATEMENTS=$(FUZZ_STATEMENTS) $(SWIFT) test -c release --skip-build \
+	  --filter StatementFuzzTests.longRunInChildProcesses
 
 clean:
 	rm -rf .build

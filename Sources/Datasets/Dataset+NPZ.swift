@@ -33,7 +33,12 @@ extension Dataset {
     if case .uint8(let bytes)? = archive["ddcal.classes"]?.elements {
       names = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
     }
-    let classCount = max(names.count, (labels.max() ?? 0) + 1)
+    guard let implied = Dataset.impliedClassCount(labels) else {
+      let index = labels.firstIndex { !(0..<Dataset.maximumClasses).contains($0) } ?? 0
+      throw DatasetError.invalidLabel(
+        dataset: name, index: index, label: labels[index], classCount: Dataset.maximumClasses)
+    }
+    let classCount = max(names.count, implied)
     var normalization: Normalization? = nil
     if let mean = archive["ddcal.mean"]?.float32Array, let std = archive["ddcal.std"]?.float32Array
     {

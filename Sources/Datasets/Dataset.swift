@@ -19,6 +19,17 @@ public struct Dataset: Sendable, Equatable {
   /// The normalisation applied to `images`.
   public let normalization: Normalization
 
+  /// The most classes a dataset may have: class names, one-hot rows and logits are all
+  /// allocated per class, so a corrupt label must not set the count.
+  public static let maximumClasses = 100_000
+
+  /// The class count labels imply (the largest + 1), or nil when one is negative or not
+  /// below `maximumClasses`; computed without overflow whatever the labels hold.
+  public static func impliedClassCount(_ labels: [Int]) -> Int? {
+    guard labels.allSatisfy({ (0..<maximumClasses).contains($0) }) else { return nil }
+    return (labels.max() ?? 0) + 1
+  }
+
   /// A dataset from normalised images and their labels.
   /// - Parameters:
   ///   - name: Used in messages.
@@ -33,15 +44,17 @@ public struct Dataset: Sendable, Equatable {
     name: String, images: NDArray, labels: [Int], classCount: Int, classNames: [String] = [],
     normalization: Normalization? = nil
   ) throws {
-    guard images.rank == 4 else {
-      throw ShapeError.mismatch(op: "dataset", shape: images.shape, expected: "[N, C, H, W]")
+    guard images.rank == 4, images.shape.dropFirst().allSatisfy({ $0 >= 1 }) else {
+      throw ShapeError.mismatch(
+        op: "dataset", shape: images.shape, expected: "[N, C, H, W] with C, H, W ≥ 1")
     }
     guard labels.count == images.shape[0] else {
       throw ShapeError.countMismatch(op: "dataset labels", count: labels.count, shape: images.shape)
     }
-    guard classCount >= 1 else {
+    guard (1...Self.maximumClasses).contains(classCount) else {
       throw DatasetError.invalidArgument(
-        op: name, argument: "classCount", value: "\(classCount)", expected: "at least 1")
+        op: name, argument: "classCount", value: "\(classCount)",
+        expected: "1…\(Self.maximumClasses)")
     }
     if let index = labels.firstIndex(where: { !(0..<classCount).contains($0) }) {
       throw DatasetError.invalidLabel(

@@ -40,6 +40,13 @@ public struct Distiller {
         "the network expects \(n.classes) classes of \([n.channels, n.height, n.width]), "
           + "the data has \(source.classCount) of \(source.imageShape)")
     }
+    // Every method samples real images of each class (batches, init=real, per-class means).
+    if let empty = source.classCounts.firstIndex(of: 0) {
+      throw DistillationError.invalidOption(
+        .network,
+        "class \(empty) ('\(source.classNames[empty])') of \(source.name) has no images; "
+          + "every class needs real images (select the others with .classes […] relabel=true)")
+    }
     if options.method == .mtt {
       guard let experts else {
         throw DistillationError.invalidOption(

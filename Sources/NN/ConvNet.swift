@@ -59,6 +59,7 @@ public struct ConvNetConfig: Sendable, Equatable {
 
   /// Checks that the configuration is buildable (positive sizes, features survive pooling).
   public func validate() throws {
+    try checkLimits()
     guard channels > 0, height > 0, width > 0, classes > 1, depth >= 1, netWidth > 0 else {
       throw ShapeError.mismatch(
         op: "convnet", shape: [channels, height, width],

@@ -34,9 +34,16 @@ public enum ImageGrid {
   }
 
   /// Checks that `images` is [N, C, H, W] with C = 1 or 3 and N = labels.count.
+  /// The largest image side drawn: tiles are rasters of H × W pixels, and a grid holds many.
+  static let maximumSide = 4096
+
   static func checkBatch(_ images: NDArray, labels: [Int]) throws(PlotError) {
-    guard images.rank == 4, images.shape[1] == 1 || images.shape[1] == 3 else {
-      throw .badShape(what: "images", expected: "[N, C, H, W] with C = 1 or 3", found: images.shape)
+    guard images.rank == 4, images.shape[1] == 1 || images.shape[1] == 3,
+      (1...maximumSide).contains(images.shape[2]), (1...maximumSide).contains(images.shape[3])
+    else {
+      throw .badShape(
+        what: "images", expected: "[N, C, H, W] with C = 1 or 3, H and W 1…\(maximumSide)",
+        found: images.shape)
     }
     try PlotError.checkLength("image labels", expected: images.shape[0], found: labels.count)
   }

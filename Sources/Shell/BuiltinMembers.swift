@@ -111,7 +111,8 @@ enum BuiltinMembers {
     Command(
       name: "reshape", family: .tensor, summary: "The same elements in a new shape.",
       parameters: [
-        .positional("shape", .list(.int), doc: "the new shape; one axis may be -1")
+        .positional(
+          "shape", .list(.int), bounds: .atLeast(-1), doc: "the new shape; one axis may be -1")
       ],
       example: "t.reshape [3, -1]"
     ) { context in

@@ -75,19 +75,30 @@ public struct DiagnosticRenderer {
     "\(range.sourceName):\(range.line):\(range.column): \(severity): \(message)\n"
   }
 
-  /// The source line and a caret/tilde underline, clipped to that line.
+  /// The source line and a caret/tilde underline, clipped to that line. A line longer than
+  /// `maximumExcerpt` characters (a generated script's) shows only a window around the
+  /// caret, its cut ends marked "…".
   private func excerpt(_ range: SourceRange) -> String {
     guard let source = sourceNamed(range.sourceName) else { return "" }
-    let line = Array(source.lineText(range.line).unicodeScalars)
-    let start = max(0, range.column - 1)
+    let full = Array(source.lineText(range.line).unicodeScalars)
+    let lower = full.count > Self.maximumExcerpt ? max(0, range.column - 1 - 40) : 0
+    let upper = min(full.count, lower + Self.maximumExcerpt)
+    let line = Array(full[lower..<upper])
+    let lead: String.UnicodeScalarView.Element? = lower > 0 ? "…" : nil
+    let start = max(0, range.column - 1 - lower)
     let width = max(1, min(range.length, line.count - start))
-    var marker = ""
+    var marker = lead == nil ? "" : " "
     for i in 0..<start {
       marker += i < line.count && line[i] == "\t" ? "\t" : " "
     }
     marker += "^" + String(repeating: "~", count: width - 1)
     var lineText = String.UnicodeScalarView()
+    if let lead { lineText.append(lead) }
     lineText.append(contentsOf: line)
+    if upper < full.count { lineText.append("…") }
     return String(lineText) + "\n" + marker + "\n"
   }
+
+  /// The most characters of a source line an excerpt shows.
+  static let maximumExcerpt = 160
 }

@@ -55,6 +55,10 @@ public enum HelpFormatter {
       requirement = parameter.isRequired ? "required" : "optional"
     }
     let name = parameter.kind == .keyword ? parameter.name + "=" : parameter.name
-    return [name, parameter.type.description, requirement, parameter.unit ?? "", parameter.doc]
+    var type = parameter.type.description
+    if let bounds = parameter.bounds, bounds != .any {
+      type += " " + bounds.summary(integral: parameter.type == .int)
+    }
+    return [name, type, requirement, parameter.unit ?? "", parameter.doc]
   }
 }

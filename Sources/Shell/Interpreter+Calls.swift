@@ -160,6 +160,11 @@ extension Interpreter {
     switch type.match(value) {
     case .accepted(let converted):
       value = converted
+      if let reason = Bounds.violation(of: parameter.bounds, in: value) {
+        let error = ShellError.invalidArgument(
+          command: command.name, parameter: parameter.name, reason: reason)
+        throw Diagnostic(error, at: expr.range)
+      }
     case .mismatch:
       let error = ShellError.typeMismatch(
         expected: parameter.type.description, found: Self.describe(value), context: context)

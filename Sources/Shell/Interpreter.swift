@@ -138,13 +138,12 @@ public final class Interpreter {
     case .name(let name): return try lookup(name, at: expr.range)
     case .list(let elements): return try list(elements, expr.range)
     case .range(let start, let stop, let step): return try range(start, stop, step, expr.range)
-    case .field(let base, let name, let nameRange):
-      return try field(name, of: try evaluate(base), at: nameRange)
-    case .index(let base, let index): return try subscripted(base, index, expr.range)
+    case .field, .index: return try postfixChain(expr)
     case .unary(let op, let operand):
       let value = try evaluate(operand)
       return try located(at: expr.range) { try Operators.unary(op, value) }
-    case .binary(let op, let lhs, let rhs): return try binary(op, lhs, rhs, expr.range)
+    case .binary(.power, _, _): return try powerChain(expr)
+    case .binary: return try binaryChain(expr)
     case .call(let call): return try self.call(call, range: expr.range)
     }
   }
@@ -205,32 +204,6 @@ public final class Interpreter {
           start: numbers[0], stop: numbers[1], step: numbers.count > 2 ? numbers[2] : 1,
           isIntegral: integral))
     }
-  }
-
-  private func subscripted(_ base: Expr, _ index: Expr, _ range: SourceRange) throws -> Value {
-    let container = try evaluate(base)
-    let position = try evaluate(index)
-    return try located(at: range) { try BuiltinMembers.element(of: container, at: position) }
-  }
-
-  /// `and`/`or` short-circuit; everything else evaluates both sides first.
-  private func binary(_ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr, _ range: SourceRange)
-    throws -> Value
-  {
-    let left = try evaluate(lhs)
-    if op == .and || op == .or {
-      guard case .bool(let flag) = left else {
-        throw Diagnostic(Operators.logicError(op, left), at: lhs.range)
-      }
-      if (op == .and && !flag) || (op == .or && flag) { return left }
-      let right = try evaluate(rhs)
-      guard case .bool = right else {
-        throw Diagnostic(Operators.logicError(op, right), at: rhs.range)
-      }
-      return right
-    }
-    let right = try evaluate(rhs)
-    return try located(at: range) { try Operators.binary(op, left, right) }
   }
 
   // MARK: - Fields

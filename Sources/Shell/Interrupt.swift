@@ -8,6 +8,9 @@ import Synchronization
 /// when Ctrl-C was pressed it throws `ShellError.interrupted`, which unwinds to the prompt
 /// with every binding kept. Engine modules cannot import Shell, so commands pass
 /// `{ try Interrupt.check(at: …) }` into engine loops as a closure.
+///
+/// No command can ignore Ctrl-C: pressed a second time while the first is still pending
+/// (nothing polled it: a loop without a safe point), it ends the process with status 130.
 public enum Interrupt {
   /// Set by the signal handler; `Atomic` is `~Copyable`, so it lives in a static.
   private static let flag = Atomic<Bool>(false)
@@ -18,7 +21,14 @@ public enum Interrupt {
     _ = flag.load(ordering: .relaxed)
     var action = sigaction()
     action.__sigaction_handler.sa_handler = { _ in
-      Interrupt.flag.store(true, ordering: .relaxed)
+      // A second Ctrl-C before anything consumed the first means the running command does
+      // not poll: leave with the interrupt status rather than let it ignore Ctrl-C. Only
+      // async-signal-safe calls here (write, _exit).
+      if Interrupt.flag.exchange(true, ordering: .relaxed) {
+        let message: StaticString = "\nddcal: Ctrl-C again before the command stopped; exiting\n"
+        _ = write(STDERR_FILENO, message.utf8Start, message.utf8CodeUnitCount)
+        _exit(130)
+      }
     }
     sigemptyset(&action.sa_mask)
     action.sa_flags = SA_RESTART

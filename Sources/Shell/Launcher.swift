@@ -13,6 +13,8 @@ public struct LaunchOptions {
   public var quiet = false
   /// True when standard error is a terminal (progress redraws in place).
   public var stderrIsTerminal = false
+  /// The memory budget in bytes (`--memory`); nil keeps `MemoryBudget.defaultBytes`.
+  public var memory: Int?
 
   /// Default options.
   public init() {}
@@ -22,7 +24,8 @@ public struct LaunchOptions {
 public enum Launcher {
   /// Applies process-wide settings and builds a runner with the standard registry.
   public static func makeRunner(_ options: LaunchOptions, output: Output = .standard()) -> Runner {
-    if let threads = options.threads { Parallel.threads = threads }
+    if let threads = options.threads { Parallel.threads = min(max(threads, 1), maximumThreads) }
+    if let memory = options.memory { MemoryBudget.set(memory) }
     // One pool of workers for GEMM and every other kernel (see `Gemm.sgemm`).
     Gemm.useWorkerThreads()
     let progress: ProgressStyle =
@@ -38,6 +41,10 @@ public enum Launcher {
     interpreter.attach(sessions)
     return Runner(interpreter: interpreter)
   }
+
+  /// The most worker threads `--threads` may ask for: 8 per core. More only adds
+  /// contention, and thousands would exhaust the process's threads.
+  public static var maximumThreads: Int { 8 * ProcessInfo.processInfo.activeProcessorCount }
 
   /// Runs `text` as a script named `name`.
   /// - Returns: 0 on success, 65 for a syntax error, 70 for a runtime error, 130 when

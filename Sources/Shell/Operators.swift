@@ -44,8 +44,15 @@ enum Operators {
   private static func arithmetic(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value) throws -> Value {
     switch (lhs, rhs) {
     case (.int(let a), .int(let b)): return try integer(op, a, b)
-    case (.string(let a), .string(let b)) where op == .add: return .string(a + b)
-    case (.list(let a), .list(let b)) where op == .add: return .list(a + b)
+    case (.string(let a), .string(let b)) where op == .add:
+      let bytes = MemoryBudget.sum(a.utf8.count, b.utf8.count)
+      try MemoryBudget.check(bytes, for: "operator '+' (a string)")
+      return .string(a + b)
+    case (.list(let a), .list(let b)) where op == .add:
+      let count = MemoryBudget.sum(a.count, b.count)
+      let bytes = count.flatMap { MemoryBudget.product($0, MemoryLayout<Value>.stride) }
+      try MemoryBudget.check(bytes, for: "operator '+' (a list of \(count ?? Int.max) items)")
+      return .list(a + b)
     case (.tensor, _), (_, .tensor): return try tensor(op, lhs, rhs)
     default:
       guard let a = lhs.number, let b = rhs.number else { throw mismatch(op, lhs, rhs) }
@@ -120,6 +127,11 @@ enum Operators {
       throw mismatch(op, lhs, rhs)
     }
     do {
+      // Incompatible shapes fall through to the kernel's own check and message.
+      if let shape = Shape.broadcast(a.shape, b.shape) {
+        let bytes = MemoryBudget.product(shape + [MemoryLayout<Float>.stride])
+        try MemoryBudget.check(bytes, for: "operator '\(op.rawValue)' (a tensor \(shape))")
+      }
       return .tensor(try a.checked(kernel, b))
     } catch let error as ShapeError {
       throw ShellError.failed(error.description)

@@ -26,11 +26,15 @@ public struct Parameter {
   public var doc: String
   /// What tab completion offers for the value; nil derives it from `type`.
   public var completion: CompletionHint?
+  /// The accepted numbers, checked when arguments bind; every int or float parameter
+  /// declares them (the registry test checks), nil for other types.
+  public var bounds: Bounds?
 
   /// A parameter; prefer the `positional`, `keyword` and `variadic` factories.
   public init(
     name: String, kind: Kind, type: ValueType, defaultValue: Value? = nil,
-    isRequired: Bool, unit: String? = nil, doc: String, completion: CompletionHint? = nil
+    isRequired: Bool, bounds: Bounds? = nil, unit: String? = nil, doc: String,
+    completion: CompletionHint? = nil
   ) {
     self.name = name
     self.kind = kind
@@ -40,36 +44,43 @@ public struct Parameter {
     self.unit = unit
     self.doc = doc
     self.completion = completion
+    self.bounds = bounds
   }
 
   /// A positional parameter; required unless it has a default or `optional` is true.
   public static func positional(
     _ name: String, _ type: ValueType, default defaultValue: Value? = nil,
-    optional: Bool = false, unit: String? = nil, doc: String, completion: CompletionHint? = nil
+    optional: Bool = false, bounds: Bounds? = nil, unit: String? = nil, doc: String,
+    completion: CompletionHint? = nil
   ) -> Parameter {
     Parameter(
       name: name, kind: .positional, type: type, defaultValue: defaultValue,
-      isRequired: defaultValue == nil && !optional, unit: unit, doc: doc, completion: completion)
+      isRequired: defaultValue == nil && !optional, bounds: bounds, unit: unit, doc: doc,
+      completion: completion)
   }
 
   /// A `name=value` option; optional, with `defaultValue` when omitted.
   public static func keyword(
-    _ name: String, _ type: ValueType, default defaultValue: Value? = nil, unit: String? = nil,
-    doc: String, completion: CompletionHint? = nil
+    _ name: String, _ type: ValueType, default defaultValue: Value? = nil, bounds: Bounds? = nil,
+    unit: String? = nil, doc: String, completion: CompletionHint? = nil
   ) -> Parameter {
     Parameter(
       name: name, kind: .keyword, type: type, defaultValue: defaultValue, isRequired: false,
-      unit: unit, doc: doc, completion: completion)
+      bounds: bounds, unit: unit, doc: doc, completion: completion)
   }
 
   /// Collects the remaining positional arguments, each checked against `type`.
   public static func variadic(
-    _ name: String, _ type: ValueType, doc: String, completion: CompletionHint? = nil
+    _ name: String, _ type: ValueType, bounds: Bounds? = nil, doc: String,
+    completion: CompletionHint? = nil
   ) -> Parameter {
     Parameter(
-      name: name, kind: .variadic, type: type, isRequired: false, doc: doc,
+      name: name, kind: .variadic, type: type, isRequired: false, bounds: bounds, doc: doc,
       completion: completion)
   }
+
+  /// True when the type can hold an int or float, so the parameter must declare `bounds`.
+  public var isNumeric: Bool { type.holdsNumbers }
 
   /// The completion hint, explicit or derived from the type.
   public var effectiveCompletion: CompletionHint {

@@ -36,6 +36,7 @@ extension Parser {
       advance()
       let (name, range) = try identifier("method name")
       if current > end { return .method(receiver: receiver, name: name, range: range) }
+      try link()
       receiver = Expr(.field(receiver, name: name, nameRange: range), receiver.range.through(range))
     }
   }
@@ -99,7 +100,7 @@ extension Parser {
     var left = try and()
     while peek.kind == .keyword(.or) {
       advanceOperator()
-      left = binary(.or, left, try and())
+      left = try binary(.or, left, try and())
     }
     return left
   }
@@ -109,7 +110,7 @@ extension Parser {
     var left = try not()
     while peek.kind == .keyword(.and) {
       advanceOperator()
-      left = binary(.and, left, try not())
+      left = try binary(.and, left, try not())
     }
     return left
   }
@@ -133,7 +134,7 @@ extension Parser {
     ]
     guard case .punctuation(let p) = peek.kind, let op = comparisons[p] else { return left }
     advanceOperator()
-    return binary(op, left, try sum())
+    return try binary(op, left, try sum())
   }
 
   /// sum → product (("+" | "-") product)*
@@ -148,7 +149,7 @@ extension Parser {
       default: return left
       }
       advanceOperator()
-      left = binary(op, left, try product())
+      left = try binary(op, left, try product())
     }
   }
 
@@ -164,7 +165,7 @@ extension Parser {
       default: return left
       }
       advanceOperator()
-      left = binary(op, left, try unary())
+      left = try binary(op, left, try unary())
     }
   }
 
@@ -179,11 +180,25 @@ extension Parser {
   }
 
   /// power → postfix ("^" unary)?
+  ///
+  /// Right-associative, so `a ^ b ^ c` is a ^ (b ^ c); parsed with a loop (operands left to
+  /// right, then folded from the right) so a long chain costs no stack. A `-` after `^` starts
+  /// a prefix operand, which recursion bounded by `descend` handles, and ends the loop.
   private mutating func power() throws(Diagnostic) -> Expr {
-    let base = try postfix()
-    guard peek.isPunctuation(.caret) else { return base }
-    advanceOperator()
-    return binary(.power, base, try unary())
+    var operands = [try postfix()]
+    while peek.isPunctuation(.caret) {
+      advanceOperator()
+      if peek.isPunctuation(.minus) {
+        operands.append(try unary())
+        break
+      }
+      operands.append(try postfix())
+    }
+    var expr = operands.removeLast()
+    for base in operands.reversed() {
+      expr = try binary(.power, base, expr)
+    }
+    return expr
   }
 
   /// Enters one more level of nesting, refusing input nested deeper than `maximumDepth`
@@ -202,8 +217,21 @@ extension Parser {
     while peek.kind == .newline { advance() }
   }
 
-  private func binary(_ op: BinaryOperator, _ left: Expr, _ right: Expr) -> Expr {
-    Expr(.binary(op, left, right), left.range.through(right.range))
+  private mutating func binary(_ op: BinaryOperator, _ left: Expr, _ right: Expr)
+    throws(Diagnostic) -> Expr
+  {
+    try link()
+    return Expr(.binary(op, left, right), left.range.through(right.range))
+  }
+
+  /// Counts one more operator or postfix link in the current statement. Chains are built and
+  /// evaluated with loops, so their length costs no stack; the cap only bounds the size of a
+  /// statement's tree (and the recursion that frees it).
+  mutating func link() throws(Diagnostic) {
+    links += 1
+    if links > Self.maximumLinks {
+      throw Diagnostic(.expressionTooLong(limit: Self.maximumLinks), at: peek.range)
+    }
   }
 }
 
@@ -217,11 +245,13 @@ extension Parser {
       if peek.isPunctuation(.dot) {
         advance()
         let (name, range) = try identifier("field name after '.'")
+        try link()
         expr = Expr(.field(expr, name: name, nameRange: range), expr.range.through(range))
       } else if peek.isPunctuation(.leftBracket), !peek.spaceBefore {
         let opener = advance()
         let index = try nested { (p: inout Parser) throws(Diagnostic) in try p.expression() }
         try close(opener)
+        try link()
         expr = Expr(.index(expr, index), expr.range.through(previous.range))
       } else {
         return expr

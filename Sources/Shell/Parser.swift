@@ -38,7 +38,8 @@
 /// Errors: a statement reports its first error, then the parser skips to the next line
 /// (clox's panic mode). An error at end of input is marked so the REPL can ask for more lines
 /// instead of reporting it (Lua's `<eof>` check). Nesting deeper than `maximumDepth` is an
-/// error, so no input can exhaust the stack.
+/// error, and operator and postfix chains are parsed (and evaluated) with loops, so no input
+/// can exhaust the stack; a statement holds at most `maximumLinks` of them.
 public struct Parser {
   var tokens: [Token]
   var current = 0
@@ -48,6 +49,13 @@ public struct Parser {
   var depth = 0
   /// The deepest nesting of brackets and prefix operators accepted.
   static let maximumDepth = 100
+  /// Operators and postfix links (`.name`, `[i]`) in the statement being parsed (a loop
+  /// body's statements count on their own).
+  var links = 0
+  /// The most links one statement may hold. Evaluation costs no stack per link, but freeing
+  /// a tree recurses along its spine (Swift releases indirect enums recursively), so the
+  /// cap keeps that well inside a thread's stack: 20,000 links free in about 2 MB.
+  static let maximumLinks = 20_000
   private var blockDepth = 0
 
   /// The statements of `source` and any syntax errors (at most one per statement).
@@ -83,6 +91,9 @@ public struct Parser {
 
   /// statement → forLoop | assignment | callOrExpr
   mutating func statement() throws(Diagnostic) -> Statement {
+    let outerLinks = links
+    links = 0
+    defer { links = outerLinks }
     let start = peek.range
     if peek.kind == .keyword(.for) { return try forLoop() }
     if case .identifier(let name) = peek.kind, tokens[current + 1].isPunctuation(.assign) {

@@ -21,6 +21,8 @@ public enum ShellError: Error, Sendable, Equatable, CustomStringConvertible {
   case invalidAssignmentTarget
   /// Brackets or prefix operators nested deeper than the parser allows.
   case tooDeeplyNested(limit: Int)
+  /// A statement with more operators and postfix links than the parser accepts.
+  case expressionTooLong(limit: Int)
 
   // MARK: Runtime (scripts exit with status 70)
 
@@ -66,6 +68,9 @@ public enum ShellError: Error, Sendable, Equatable, CustomStringConvertible {
   case io(path: String, message: String)
   /// A free-form runtime failure raised by a command.
   case failed(String)
+  /// `what` would need `bytes` (nil: more than an Int counts), over the memory budget
+  /// `budget`; `lower` names the argument to lower, if one sets the size.
+  case overMemoryBudget(what: String, bytes: Int?, budget: Int, lower: String?)
 
   // MARK: Interrupts
 
@@ -76,14 +81,15 @@ public enum ShellError: Error, Sendable, Equatable, CustomStringConvertible {
   public var category: Category {
     switch self {
     case .unexpectedCharacter, .unterminatedString, .invalidEscape, .malformedNumber, .expected,
-      .unclosed, .invalidAssignmentTarget, .tooDeeplyNested:
+      .unclosed, .invalidAssignmentTarget, .tooDeeplyNested, .expressionTooLong:
       return .syntax
     case .interrupted:
       return .interrupt
     case .unknownVariable, .unknownCommand, .unknownField, .unknownMethod, .unknownOption,
       .notACommand, .assignmentToCommand, .typeMismatch, .invalidChoice, .missingArgument,
       .tooManyArguments, .duplicateArgument, .invalidArgument, .invalidOperands, .divisionByZero,
-      .overflow, .indexOutOfRange, .invalidRange, .commandFailed, .io, .failed:
+      .overflow, .indexOutOfRange, .invalidRange, .commandFailed, .io, .failed,
+      .overMemoryBudget:
       return .runtime
     }
   }

@@ -19,6 +19,8 @@ enum ShellErrorMessages {
       return "expected '\(closer)' to close '\(opener)', found \(found)"
     case .invalidAssignmentTarget: return "cannot assign to this expression; use 'name = value'"
     case .tooDeeplyNested(let limit): return "expression nested more than \(limit) levels deep"
+    case .expressionTooLong(let limit):
+      return "statement has more than \(limit) operators and postfix links; split it"
     default: return runtime(error)
     }
   }
@@ -71,6 +73,12 @@ enum ShellErrorMessages {
     case .commandFailed(let command, let message): return "\(command): \(message)"
     case .io(let path, let message): return "\(path): \(message)"
     case .failed(let message): return message
+    case .overMemoryBudget(let what, let bytes, let budget, let lower):
+      let size =
+        bytes.map { "about " + MemoryBudget.format($0) } ?? "more memory than can be counted"
+      let fix = lower.map { "lower \($0)= or " } ?? ""
+      return "\(what) needs \(size), over the memory budget of \(MemoryBudget.format(budget)); "
+        + fix + "raise the budget with ddcal --memory"
     default: return interrupt(error)
     }
   }

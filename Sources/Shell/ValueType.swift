@@ -50,6 +50,16 @@ public indirect enum ValueType: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// True when a value of this type may be or contain an int or float.
+  public var holdsNumbers: Bool {
+    switch self {
+    case .int, .float: return true
+    case .list(let element): return element.holdsNumbers
+    case .oneOf(let types): return types.contains(where: \.holdsNumbers)
+    case .any, .bool, .string, .path, .word, .tensor, .choice, .object: return false
+    }
+  }
+
   /// The choices a bare name may name, for `.choice` and `.oneOf` containing choices.
   var choices: [String] {
     switch self {

@@ -60,7 +60,9 @@ public struct NDArray: Sendable, Equatable {
 
   /// Checked reshape; one axis may be -1 and is inferred.
   public func reshaped(checking newShape: [Int]) throws -> NDArray {
-    guard let resolved = Self.resolve(newShape, count: count), Shape.count(resolved) == count else {
+    guard let resolved = Self.resolve(newShape, count: count),
+      Shape.checkedCount(resolved) == count
+    else {
       throw ShapeError.countMismatch(op: "reshape", count: count, shape: newShape)
     }
     return reshaped(resolved)
@@ -68,8 +70,10 @@ public struct NDArray: Sendable, Equatable {
 
   private static func resolve(_ shape: [Int], count: Int) -> [Int]? {
     guard let hole = shape.firstIndex(of: -1) else { return shape }
-    let known = shape.enumerated().filter { $0.offset != hole }.map(\.element).reduce(1, *)
-    guard known > 0, count % known == 0 else { return nil }
+    let others = shape.enumerated().filter { $0.offset != hole }.map(\.element)
+    guard let known = Shape.checkedCount(others), known > 0, count % known == 0 else {
+      return nil
+    }
     var out = shape
     out[hole] = count / known
     return out

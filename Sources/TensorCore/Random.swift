@@ -116,11 +116,37 @@ public struct RandomStream: Sendable {
   }
 
   /// One Gamma(shape, 1) draw (Marsaglia & Tsang, 2000; shape < 1 by the boost u^(1/shape)).
+  ///
+  /// Total over its input: NaN for a shape that is not a positive finite number, and 0 where
+  /// a tiny shape (1e-300) underflows the draw.
   public mutating func gamma(shape: Double) -> Double {
-    precondition(shape > 0, "gamma shape must be positive")
+    gammaDraw(shape: shape).value
+  }
+
+  /// One Beta(a, b) draw, as mixup's λ ~ Beta(α, α) needs: X / (X + Y) for X ~ Gamma(a),
+  /// Y ~ Gamma(b). When both draws underflow (tiny shapes) or overflow, λ comes from their
+  /// logarithms, 1 / (1 + exp(log Y − log X)), so it stays in [0, 1]. NaN when a shape is
+  /// not positive and finite.
+  public mutating func beta(_ a: Double, _ b: Double) -> Double {
+    let x = gammaDraw(shape: a)
+    let y = gammaDraw(shape: b)
+    let sum = x.value + y.value
+    if sum > 0, sum.isFinite { return x.value / sum }
+    if x.log.isNaN || y.log.isNaN { return .nan }
+    return 1 / (1 + _exp(y.log - x.log))
+  }
+
+  /// A Gamma(shape, 1) draw and its logarithm, the latter finite for every positive finite
+  /// shape: for shape < 1 it adds log(u) / shape where u^(1/shape) underflows. Shapes below
+  /// 1e-300 are drawn at 1e-300 (log(u) / shape would overflow; both are a coin flip between
+  /// 0 and 1 in any Beta draw).
+  private mutating func gammaDraw(shape: Double) -> (value: Double, log: Double) {
+    guard shape > 0, shape.isFinite else { return (.nan, .nan) }
+    let shape = max(shape, 1e-300)
     if shape < 1 {
-      let boost = _pow(nextDouble() + 1e-300, 1 / shape)
-      return gamma(shape: shape + 1) * boost
+      let u = nextDouble() + 1e-300
+      let inner = gammaDraw(shape: shape + 1)
+      return (inner.value * _pow(u, 1 / shape), inner.log + _log(u) / shape)
     }
     let d = shape - 1.0 / 3.0
     let c = 1 / (9 * d).squareRoot()
@@ -130,15 +156,10 @@ public struct RandomStream: Sendable {
       if v0 <= 0 { continue }
       let v = v0 * v0 * v0
       let u = nextDouble()
-      if _log(u + 1e-300) < 0.5 * x * x + d - d * v + d * _log(v) { return d * v }
+      if _log(u + 1e-300) < 0.5 * x * x + d - d * v + d * _log(v) {
+        return (d * v, _log(d) + _log(v))
+      }
     }
-  }
-
-  /// One Beta(a, b) draw, as mixup's λ ~ Beta(α, α) needs.
-  public mutating func beta(_ a: Double, _ b: Double) -> Double {
-    let x = gamma(shape: a)
-    let y = gamma(shape: b)
-    return x / (x + y)
   }
 
   private func makeFilled(_ count: Int, _ value: (Int) -> Float) -> [Float] {

@@ -31,6 +31,19 @@ public enum Shape {
   /// Number of elements of a shape (1 for a scalar `[]`).
   public static func count(_ shape: [Int]) -> Int { shape.reduce(1, *) }
 
+  /// The element count of a shape from user input or a file header: nil when a size is
+  /// negative or the product overflows an Int, so such a shape can never trap.
+  public static func checkedCount(_ shape: [Int]) -> Int? {
+    var total = 1
+    for size in shape {
+      guard size >= 0 else { return nil }
+      let (next, overflow) = total.multipliedReportingOverflow(by: size)
+      if overflow { return nil }
+      total = next
+    }
+    return total
+  }
+
   /// Row-major strides in elements.
   public static func strides(_ shape: [Int]) -> [Int] {
     var strides = [Int](repeating: 1, count: shape.count)

@@ -23,8 +23,14 @@ struct DDCal: ParsableCommand {
   @Option(help: "The global random seed.")
   var seed: UInt64 = 0
 
-  @Option(help: "Worker threads for kernels and BLAS.")
+  @Option(help: "Worker threads for kernels and BLAS (at most 8 per core).")
   var threads: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "Memory budget for one value or command, e.g. 4G or 512M (default: half of RAM).",
+      valueName: "size"))
+  var memory: String?
 
   @Option(name: .customLong("session"), help: "Parent directory for session folders.")
   var sessionDirectory = "Sessions"
@@ -39,7 +45,12 @@ struct DDCal: ParsableCommand {
   var interactive = false
 
   func validate() throws {
-    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    if let threads, !(1...Launcher.maximumThreads).contains(threads) {
+      throw ValidationError("--threads must be 1…\(Launcher.maximumThreads) (8 per core)")
+    }
+    if let memory, MemoryBudget.parse(memory) == nil {
+      throw ValidationError("--memory must be a size such as 4G, 512M or 1000000 (bytes)")
+    }
   }
 
   func run() throws {
@@ -47,6 +58,7 @@ struct DDCal: ParsableCommand {
     var options = LaunchOptions()
     options.seed = seed
     options.threads = threads
+    options.memory = memory.flatMap(MemoryBudget.parse)
     options.sessionParent = noSession ? nil : URL(fileURLWithPath: sessionDirectory)
     options.quiet = quiet
     options.stderrIsTerminal = isatty(STDERR_FILENO) == 1

@@ -70,4 +70,19 @@ func makeDataset(labels: [Int], classCount: Int, name: String = "toy") throws ->
     #expect(stats.mean == [2, 20])
     #expect(stats.std == [1, 10])
   }
+
+  @Test func classCountsAndImageSizesAreBounded() {
+    #expect(Dataset.impliedClassCount([0, 4, 2]) == 5)
+    #expect(Dataset.impliedClassCount([]) == 1)
+    #expect(Dataset.impliedClassCount([1 << 62]) == nil)
+    #expect(Dataset.impliedClassCount([.max]) == nil)
+    #expect(Dataset.impliedClassCount([-1]) == nil)
+    #expect(throws: DatasetError.self) {
+      try makeDataset(labels: [0], classCount: Dataset.maximumClasses + 1)
+    }
+    #expect(throws: ShapeError.self) {
+      try Dataset(
+        name: "empty", images: NDArray.zeros([2, 1, 0, 0]), labels: [0, 1], classCount: 2)
+    }
+  }
 }

@@ -203,4 +203,16 @@ import Testing
     #expect(seen == [1, 2, 3])
     #expect(state.set.iteration == 3)
   }
+
+  @Test(arguments: [DistillMethod.dm, .dc])
+  func aClassWithoutImagesIsRefused(_ method: DistillMethod) throws {
+    let full = TinyProblem.source(perClass: 2)
+    let keep = full.labels.indices.filter { full.labels[$0] != 1 }
+    let holed = try Dataset(
+      name: "holed", images: full.images.gatherRows(keep), labels: keep.map { full.labels[$0] },
+      classCount: 3)
+    #expect(throws: DistillationError.self) {
+      try Distiller(options: TinyProblem.options(method), source: holed)
+    }
+  }
 }

@@ -109,4 +109,28 @@ import Testing
     #expect(flat.count == net.parameters.scalarCount)
     #expect(net.parameters.unflattened(flat).values == net.parameters.values)
   }
+
+  @Test(arguments: [
+    ConvNetConfig(channels: 1, height: 28, width: 28, classes: 10, netWidth: 100_000),
+    ConvNetConfig(channels: 1, height: 1 << 31, width: 1 << 31, classes: 10),
+    ConvNetConfig(channels: 1, height: 28, width: 28, classes: 10, depth: .max),
+    ConvNetConfig(channels: 1, height: 28, width: 28, classes: 1 << 62),
+    ConvNetConfig(channels: 65, height: 28, width: 28, classes: 10),
+  ])
+  func configurationsBeyondTheLimitsAreRefused(_ config: ConvNetConfig) {
+    #expect(throws: ShapeError.self) { try config.validate() }
+    #expect(ConvNetConfig(code: config.code) == nil)
+  }
+
+  @Test func parameterCountMatchesTheBuiltNetwork() {
+    var rng = RandomStream(seed: 1)
+    for config in [
+      ConvNetConfig(channels: 3, height: 32, width: 32, classes: 10),
+      ConvNetConfig(
+        channels: 1, height: 28, width: 28, classes: 7, depth: 2, netWidth: 5, norm: .none),
+    ] {
+      #expect(ConvNet(config, rng: &rng).parameters.scalarCount == config.parameterCount)
+      #expect(config.activationsPerImage > 0)
+    }
+  }
 }

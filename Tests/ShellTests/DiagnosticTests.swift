@@ -1,5 +1,6 @@
-import Shell
 import Testing
+
+@testable import Shell
 
 extension ShellTestSuite {
   /// Table-driven rendered diagnostics (argument-parser's ErrorMessageTests): input typed at
@@ -74,7 +75,7 @@ extension ShellTestSuite {
       Case(
         id: "engine check points at the argument", setup: tinyNet, input: "train net sub batch=0",
         expected: """
-          <repl:1>:1:21: error: invalid 'batch' for 'train': must be 1…1048576
+          <repl:1>:1:21: error: invalid 'batch' for 'train': must be 1…1,048,576, not 0
           train net sub batch=0
                               ^
 
@@ -161,6 +162,24 @@ extension ShellTestSuite {
       #expect(text == "m:1:2: error: division by zero\nabc\n ^~\n")
     }
 
+    @Test func longLinesShowAWindowAroundTheCaret() {
+      let text = String(repeating: "a+", count: 500) + "@" + String(repeating: "+b", count: 500)
+      let source = Source(name: "w", text: text)
+      let range = SourceRange(sourceName: "w", line: 1, column: 1001, length: 1, offset: 1000)
+      let lines = DiagnosticRenderer(source: source)
+        .render(Diagnostic(.unexpectedCharacter("@"), at: range)).split(separator: "\n")
+      #expect(lines.count == 3)
+      #expect(lines[1].hasPrefix("…") && lines[1].hasSuffix("…"))
+      #expect(lines[1].count == DiagnosticRenderer.maximumExcerpt + 2)
+      let caret = lines[2].firstIndex(of: "^").map {
+        lines[2].distance(from: lines[2].startIndex, to: $0)
+      }
+      let at = lines[1].firstIndex(of: "@").map {
+        lines[1].distance(from: lines[1].startIndex, to: $0)
+      }
+      #expect(caret != nil && caret == at)
+    }
+
     @Test func everyErrorHasAMessageAndCategory() {
       let errors: [ShellError] = [
         .unexpectedCharacter("@"), .unterminatedString, .invalidEscape("q"),
@@ -178,7 +197,8 @@ extension ShellTestSuite {
         .invalidOperands(operator: "+", lhs: "a", rhs: "b"), .divisionByZero, .overflow,
         .indexOutOfRange(index: 3, count: 2), .invalidRange("r"),
         .commandFailed(command: "c", message: "m"), .io(path: "p", message: "m"), .failed("m"),
-        .interrupted(at: "step 1"),
+        .interrupted(at: "step 1"), .expressionTooLong(limit: 1),
+        .overMemoryBudget(what: "w", bytes: nil, budget: 1, lower: "p"),
       ]
       for error in errors {
         #expect(!error.description.isEmpty && !error.description.contains("internal error"))

@@ -162,7 +162,7 @@ extension ShellTestSuite {
       let result = harness.script("print 1; quit 4; print 2")
       #expect(result.outcome == .exit(4))
       #expect(result.out == "1\n")
-      #expect(harness.script("quit 300").err.contains("must be between 0 and 255"))
+      #expect(harness.script("quit 300").err.contains("must be 0…255, not 300"))
     }
 
     @Test func seededStreamsAreReproducible() {
@@ -240,19 +240,19 @@ extension ShellTestSuite {
             model       model                    required                the network (trained in \
           place)
             data        dataset or data          required                training images
-            epochs=     int                      default 5       epochs  passes over the data
-            lr=         float                    default 0.01            learning rate
-            batch=      int                      default 256     images  minibatch size
-            momentum=   float                    default 0.9             SGD momentum
-            wd=         float                    default 0.0005          weight decay
+            epochs=     int 1…1,000,000          default 5       epochs  passes over the data
+            lr=         float (0, 1e6]           default 0.01            learning rate
+            batch=      int 1…1,048,576          default 256     images  minibatch size
+            momentum=   float [0, 1)             default 0.9             SGD momentum
+            wd=         float [0, 1]             default 0.0005          weight decay
             schedule=   'step' or 'constant'     default "step"          lr ×0.1 after half the \
           epochs, or constant
             loss=       'ce' or 'ls' or 'focal'  default "ce"            cross-entropy, label \
           smoothing or focal loss
-            smoothing=  float                    default 0.1             label smoothing ε \
+            smoothing=  float [0, 1)             default 0.1             label smoothing ε \
           (loss=ls)
-            gamma=      float                    default 3.0             focal loss γ (loss=focal)
-            mixup=      float                    default 0.0             mixup α; 0 disables mixup
+            gamma=      float [0, 100]           default 3.0             focal loss γ (loss=focal)
+            mixup=      float [0, 1000]          default 0.0             mixup α; 0 disables mixup
             aug=        string                   default "none"          DSA strategy or "none" \
           (per batch)
             seed=       int                      optional                \

@@ -138,5 +138,23 @@ extension ShellTestSuite {
               + String(repeating: ")", count: 90))
         ).diagnostics.isEmpty)
     }
+
+    @Test func chainsParseWithoutRecursion() {
+      let powers = "x = " + Array(repeating: "2", count: 3000).joined(separator: " ^ ")
+      let result = Parser.parse(Source(name: "p", text: powers))
+      #expect(result.diagnostics.isEmpty)
+      let mixed = Parser.parse(Source(name: "p", text: "x = 2 ^ -3 ^ 2"))
+      #expect(mixed.diagnostics.isEmpty)
+    }
+
+    @Test func statementsHoldAtMostTheLinkLimit() {
+      let long = "x = 1" + String(repeating: " + 1", count: 20_001)
+      let result = Parser.parse(Source(name: "p", text: long + "\nprint 1"))
+      #expect(result.diagnostics.count == 1)
+      #expect("\(result.diagnostics[0].error)".contains("more than 20000 operators"))
+      #expect(result.statements.count == 1)
+      let body = "for i in 1:2 {\n" + String(repeating: "y = 1 + 1 + 1\n", count: 8000) + "}"
+      #expect(Parser.parse(Source(name: "p", text: body)).diagnostics.isEmpty)
+    }
   }
 }

@@ -1,5 +1,6 @@
-import Shell
 import Testing
+
+@testable import Shell
 
 extension ShellTestSuite {
   /// Every registry entry is complete, since `help`, completion and diagnostics read nothing
@@ -17,6 +18,30 @@ extension ShellTestSuite {
       #expect(
         command.example.split(separator: " ").contains { $0.hasSuffix(name) },
         "example of \(name) does not call it: \(command.example)")
+    }
+
+    /// Every int or float parameter declares the values it accepts (checked in one place when
+    /// arguments bind), and its default lies within them.
+    @Test(arguments: entries.map(\.name))
+    func numericParametersDeclareBounds(_ name: String) throws {
+      let command = try #require(Self.entries.first { $0.name == name })
+      for parameter in command.parameters where parameter.isNumeric {
+        let bounds = parameter.bounds
+        #expect(bounds != nil, "\(name) \(parameter.name)= declares no bounds")
+        guard let bounds, let value = parameter.defaultValue else { continue }
+        let numbers = value.number.map { [$0] } ?? value.elements?.compactMap(\.number) ?? []
+        for number in numbers {
+          #expect(bounds.contains(number), "\(name) \(parameter.name)= default \(number)")
+        }
+      }
+    }
+
+    @Test func builtinMethodsDeclareBounds() {
+      for method in BuiltinMembers.methods(of: .tensor(.init(shape: [1], data: [0]))) {
+        for parameter in method.parameters where parameter.isNumeric {
+          #expect(parameter.bounds != nil, "\(method.name) \(parameter.name)=")
+        }
+      }
     }
 
     @Test func datasetMethodsAreListedForHelp() {

@@ -99,6 +99,26 @@ import Testing
     #expect(Swift.abs(gammaHalf - 0.5) < 0.03, "Gamma(0.5) mean \(gammaHalf)")
   }
 
+  @Test func samplersAreTotalOverTheirShape() {
+    var rng = RandomStream(seed: 13)
+    for shape in [0, -1, Double.nan, .infinity] {
+      #expect(rng.gamma(shape: shape).isNaN)
+      #expect(rng.beta(shape, 1).isNaN)
+    }
+    // Tiny shapes: the draws underflow, λ is still 0 or 1 (a coin flip), never NaN.
+    for shape in [1e-5, 1e-40, 1e-300, Double.leastNonzeroMagnitude] {
+      let draws = (0..<400).map { _ in rng.beta(shape, shape) }
+      #expect(draws.allSatisfy { $0 >= 0 && $0 <= 1 }, "Beta(\(shape))")
+      let ones = draws.filter { $0 > 0.5 }.count
+      #expect((120...280).contains(ones), "Beta(\(shape)) gave \(ones) of 400 above ½")
+    }
+    // Huge shapes concentrate at ½ and terminate.
+    for shape in [1e6, 1e300, Double.greatestFiniteMagnitude] {
+      let draw = rng.beta(shape, shape)
+      #expect(Swift.abs(draw - 0.5) < 0.01, "Beta(\(shape)) = \(draw)")
+    }
+  }
+
   @Test func bernoulliMaskKeepsTheRightFraction() {
     var rng = RandomStream(seed: 12)
     let mask = rng.bernoulliMask(50_000, dropProbability: 0.3)

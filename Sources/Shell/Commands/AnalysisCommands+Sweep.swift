@@ -27,21 +27,25 @@ extension AnalysisCommands {
         .positional("test", .images, doc: "real test images"),
         .keyword(
           "drops", .list(.float), default: .list([0, 0.05, 0.1, 0.15, 0.2].map { .float($0) }),
-          doc: "fractions of the rank to drop"),
+          bounds: .unitInterval, doc: "fractions of the rank to drop"),
         .keyword("names", .list(.string), doc: "one label per set"),
         .keyword(
           "mode", .choice(of: SpectrumMode.self), default: .choice(SpectrumMode.dataset),
           doc: "one matrix, or one per image and channel"),
-        .keyword("models", .int, default: .int(3), doc: "networks per (set, fraction)"),
         .keyword(
-          "epochs", .int, default: .int(300), unit: "epochs", doc: "training epochs per network"),
+          "models", .int, default: .int(3), bounds: .networks, doc: "networks per (set, fraction)"),
         .keyword(
-          "max_images", .int, default: .int(5000), unit: "images",
+          "epochs", .int, default: .int(300), bounds: .epochs, unit: "epochs",
+          doc: "training epochs per network"),
+        .keyword(
+          "max_images", .int, default: .int(5000), bounds: .count, unit: "images",
           doc: "larger sets are sampled down to this"),
-        .keyword("width", .int, default: .int(128), unit: "channels", doc: "ConvNet width"),
-        .keyword("lr", .float, default: .float(0.01), doc: "learning rate"),
+        .keyword(
+          "width", .int, default: .int(128), bounds: .netWidth, unit: "channels",
+          doc: "ConvNet width"),
+        .keyword("lr", .float, default: .float(0.01), bounds: .learningRate, doc: "learning rate"),
         .keyword("aug", .string, doc: "DSA strategy or \"none\" (default: the full DSA strategy)"),
-        .keyword("seed", .int, doc: "sampling and initialisation seed"),
+        .keyword("seed", .int, bounds: .seed, doc: "sampling and initialisation seed"),
       ],
       example: "s = svd_sweep [syn, sub] fm drops=0:0.2:0.05 models=3 epochs=300"
     ) { context in
@@ -122,12 +126,11 @@ extension AnalysisCommands {
       channels: set.imageShape[0], height: set.imageShape[1], width: set.imageShape[2],
       classes: set.classCount, depth: 3, netWidth: try args.int("width"))
     do { try network.validate() } catch { throw args.invalid("width", "\(error)") }
+    try NetworkMemory.check(network, batch: 256, args, lower: "width")
     let aug = args.isGiven("aug") ? try args.string("aug") : DiffAugment.standardStrategy
     do { _ = try DiffAugment(strategy: aug) } catch { throw args.invalid("aug", "\(error)") }
     let models = try args.int("models")
     let epochs = try args.int("epochs")
-    guard models >= 1 else { throw args.invalid("models", "must be at least 1") }
-    guard epochs >= 1 else { throw args.invalid("epochs", "must be at least 1") }
     return SyntheticEvaluation(
       models: models, epochs: epochs, learningRate: Float(try args.float("lr")), augmentation: aug,
       network: network, seed: seed)

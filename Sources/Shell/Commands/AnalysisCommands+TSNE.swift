@@ -24,23 +24,35 @@ extension AnalysisCommands {
         """,
       parameters: [
         .positional("points", .tensor, doc: "[N, D] points"),
-        .keyword("perplexity", .float, default: .float(30), doc: "effective number of neighbours"),
-        .keyword("iterations", .int, default: .int(1000), doc: "gradient steps in all"),
-        .keyword("exaggeration", .float, default: .float(12), doc: "early exaggeration factor"),
-        .keyword("early", .int, default: .int(250), doc: "steps with exaggeration"),
+        .keyword(
+          "perplexity", .float, default: .float(30), bounds: .above(0, through: 1e6),
+          doc: "effective number of neighbours"),
+        .keyword(
+          "iterations", .int, default: .int(1000), bounds: .closed(1, 1_000_000),
+          doc: "gradient steps in all"),
+        .keyword(
+          "exaggeration", .float, default: .float(12), bounds: .above(0, through: 1e6),
+          doc: "early exaggeration factor"),
+        .keyword(
+          "early", .int, default: .int(250), bounds: .closed(0, 1_000_000),
+          doc: "steps with exaggeration"),
         .keyword(
           "learning_rate", .oneOf([.choice(["auto"]), .float]), default: .string("auto"),
-          doc: "step size, or auto"),
+          bounds: .learningRate, doc: "step size, or auto"),
         .keyword(
           "init", .choice(of: TSNEStart.self), default: .choice(TSNEStart.pca),
           doc: "starting embedding"),
         .keyword(
           "method", .choice(of: TSNEMethodChoice.self), default: .choice(TSNEMethodChoice.bh),
           doc: "repulsion"),
-        .keyword("theta", .float, default: .float(0.5), doc: "Barnes–Hut accuracy θ"),
-        .keyword("labels", .oneOf([.tensor, .list(.int)]), doc: "class labels for plot scatter"),
+        .keyword(
+          "theta", .float, default: .float(0.5), bounds: .closed(0, 10),
+          doc: "Barnes–Hut accuracy θ"),
+        .keyword(
+          "labels", .oneOf([.tensor, .list(.int)]), bounds: .classIndex,
+          doc: "class labels for plot scatter"),
         .keyword("classes", .list(.string), doc: "class names for plot scatter"),
-        .keyword("seed", .int, doc: "random initialisation seed"),
+        .keyword("seed", .int, bounds: .seed, doc: "random initialisation seed"),
       ],
       example: "emb = tsne f perplexity=30 method=bh seed=0"
     ) { context in

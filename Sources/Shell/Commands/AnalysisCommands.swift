@@ -26,8 +26,8 @@ public enum AnalysisCommands: CommandProvider {
         .positional("data", .images, doc: "images (a data pair uses its test split)"),
         .keyword(
           "layer", .choice(layerNames), default: .string("fc"), doc: "conv1 … convD, fc or logits"),
-        .keyword("count", .int, doc: "a random subset of this many images"),
-        .keyword("seed", .int, doc: "subset seed"),
+        .keyword("count", .int, bounds: .count, doc: "a random subset of this many images"),
+        .keyword("seed", .int, bounds: .seed, doc: "subset seed"),
       ],
       example: "f = features net fm.test layer=fc count=1000"
     ) { context in
@@ -116,7 +116,8 @@ public enum AnalysisCommands: CommandProvider {
       parameters: [
         .positional("data", .images, doc: "images (a data pair uses its training split)"),
         .keyword(
-          "drop", .float, default: .float(0.1), doc: "fraction of the rank to drop, in [0, 1]"),
+          "drop", .float, default: .float(0.1), bounds: .unitInterval,
+          doc: "fraction of the rank to drop, in [0, 1]"),
         .keyword(
           "mode", .choice(of: SpectrumMode.self), default: .choice(SpectrumMode.dataset),
           doc: "one matrix, or one per image and channel"),

@@ -45,37 +45,49 @@ extension CalibrateCommands {
           "methods", .list(.choice(of: CalibrationMethod.self)),
           default: .list(CalibrationMethod.paper.map { .choice($0) }), doc: "rows, in order"),
         .keyword("names", .list(.string), doc: "one label per set"),
-        .keyword("models", .int, default: .int(5), doc: "networks per set and training method"),
         .keyword(
-          "epochs", .int, default: .int(300), unit: "epochs", doc: "training epochs per network"),
-        .keyword("lr", .float, doc: "training learning rate (default: the set's, else 0.01)"),
+          "models", .int, default: .int(5), bounds: .networks,
+          doc: "networks per set and training method"),
+        .keyword(
+          "epochs", .int, default: .int(300), bounds: .epochs, unit: "epochs",
+          doc: "training epochs per network"),
+        .keyword(
+          "lr", .float, bounds: .learningRate,
+          doc: "training learning rate (default: the set's, else 0.01)"),
         .keyword("aug", .string, doc: "DSA strategy or \"none\" (default as evaluate_set)"),
         .keyword(
-          "width", .int, doc: "ConvNet width (default: the set's distillation width, else 128)"),
-        .keyword("depth", .int, default: .int(3), doc: "ConvNet depth"),
+          "width", .int, bounds: .netWidth,
+          doc: "ConvNet width (default: the set's distillation width, else 128)"),
+        .keyword("depth", .int, default: .int(3), bounds: .depth, doc: "ConvNet depth"),
         .keyword(
-          "r", .oneOf([.float, .list(.float)]), default: .float(0.1),
+          "r", .oneOf([.float, .list(.float)]), default: .float(0.1), bounds: .fraction,
           doc: "MTS mask ratio(s) (paper: 0.1)"),
         .keyword(
           "v", .oneOf([.float, .list(.float)]), default: .float(0.1),
+          bounds: .above(0, through: 1),
           doc: "per-class fraction(s) TS/MTS fit on (paper: 0.1)"),
         .keyword(
           "val", .object(of: DatasetObject.self), doc: "held-out real images (mts_val picks r)"),
         .keyword(
           "ratios", .list(.float), default: .list((1...9).map { .float(Double($0) / 10) }),
+          bounds: .fraction,
           doc: "ratios mts_val chooses from"),
         .keyword(
           "fit", .choice(of: TemperatureFitMethod.self),
           default: .choice(TemperatureFitMethod.parity), doc: "temperature optimiser"),
-        .keyword("fit_lr", .float, default: .float(0.01), doc: "L-BFGS learning rate (parity)"),
-        .keyword("smoothing", .float, default: .float(0.1), doc: "label smoothing ε"),
-        .keyword("gamma", .float, default: .float(3), doc: "focal loss γ"),
-        .keyword("mixup", .float, default: .float(1), doc: "mixup α"),
-        .keyword("bins", .int, default: .int(15), doc: "ECE bins"),
+        .keyword(
+          "fit_lr", .float, default: .float(0.01), bounds: .above(0, through: 10),
+          doc: "L-BFGS learning rate (parity)"),
+        .keyword(
+          "smoothing", .float, default: .float(0.1), bounds: .fraction, doc: "label smoothing ε"),
+        .keyword("gamma", .float, default: .float(3), bounds: .closed(0, 100), doc: "focal loss γ"),
+        .keyword(
+          "mixup", .float, default: .float(1), bounds: .above(0, through: 1000), doc: "mixup α"),
+        .keyword("bins", .int, default: .int(15), bounds: .closed(1, 10_000), doc: "ECE bins"),
         .keyword(
           "rule", .choice(of: EdgeRuleChoice.self), default: .choice(EdgeRuleChoice.right),
           doc: "bin edge rule"),
-        .keyword("seed", .int, doc: "initialisation, subset and mask seed"),
+        .keyword("seed", .int, bounds: .seed, doc: "initialisation, subset and mask seed"),
       ],
       example:
         "t = calibration_table [syn] fm models=5 epochs=300 methods=[raw, ts, mixup, ls, focal, mts]"
@@ -162,9 +174,7 @@ extension CalibrateCommands {
 
   static func tableOptions(_ args: Arguments, seed: UInt64) throws -> CalibrationTableOptions {
     var fit = TemperatureFitOptions(method: try args.choice("fit", as: TemperatureFitMethod.self))
-    let fitLR = try args.float("fit_lr")
-    guard fitLR > 0, fitLR <= 10 else { throw args.invalid("fit_lr", "must be in (0, 10]") }
-    fit.lbfgs.learningRate = fitLR
+    fit.lbfgs.learningRate = try args.float("fit_lr")
     let methods = try args.list("methods").map { value -> CalibrationMethod in
       guard case .string(let word) = value, let method = CalibrationMethod(rawValue: word) else {
         throw args.invalid("methods", "expected \(ValueType.choice(of: CalibrationMethod.self))")
@@ -172,17 +182,9 @@ extension CalibrateCommands {
       return method
     }
     let smoothing = try args.float("smoothing")
-    guard smoothing >= 0, smoothing < 1 else {
-      throw args.invalid("smoothing", "ε must be in [0, 1)")
-    }
     let gamma = try args.float("gamma")
-    guard gamma >= 0, gamma <= 100 else { throw args.invalid("gamma", "γ must be in [0, 100]") }
     let mixup = try args.float("mixup")
-    guard mixup >= 1e-3, mixup <= 1e3 else {
-      throw args.invalid("mixup", "α must be in [0.001, 1000]")
-    }
     let bins = try args.int("bins")
-    guard bins >= 1, bins <= 10_000 else { throw args.invalid("bins", "must be 1…10000") }
     return CalibrationTableOptions(
       methods: methods, maskRatios: try args.floats("r"),
       validationFractions: try args.floats("v"), fit: fit, smoothing: Float(smoothing),

@@ -42,14 +42,19 @@ public enum CalibrateCommands: CommandProvider {
         .keyword(
           "method", .choice(of: ScalingMethod.self),
           doc: "plain or masked TS (default: mts for a model, ts for predictions)"),
-        .keyword("r", .float, default: .float(0.3), doc: "MTS mask ratio (drop probability)"),
         .keyword(
-          "v", .float, default: .float(0.1), doc: "per-class fraction of the data fitted on"),
+          "r", .float, default: .float(0.3), bounds: .fraction,
+          doc: "MTS mask ratio (drop probability)"),
+        .keyword(
+          "v", .float, default: .float(0.1), bounds: .above(0, through: 1),
+          doc: "per-class fraction of the data fitted on"),
         .keyword(
           "fit", .choice(of: TemperatureFitMethod.self),
           default: .choice(TemperatureFitMethod.converged), doc: "optimiser"),
-        .keyword("lr", .float, default: .float(0.01), doc: "L-BFGS learning rate (fit=parity)"),
-        .keyword("seed", .int, doc: "subset and mask seed"),
+        .keyword(
+          "lr", .float, default: .float(0.01), bounds: .above(0, through: 10),
+          doc: "L-BFGS learning rate (fit=parity)"),
+        .keyword("seed", .int, bounds: .seed, doc: "subset and mask seed"),
       ],
       example: "cal = calibrate net syn method=mts r=0.3"
     ) { context in
@@ -87,9 +92,7 @@ public enum CalibrateCommands: CommandProvider {
   static func temperatureFit(_ args: Arguments) throws -> TemperatureFitOptions {
     var options = TemperatureFitOptions(
       method: try args.choice("fit", as: TemperatureFitMethod.self))
-    let lr = try args.float("lr")
-    guard lr > 0, lr <= 10 else { throw args.invalid("lr", "must be in (0, 10]") }
-    options.lbfgs.learningRate = lr
+    options.lbfgs.learningRate = try args.float("lr")
     return options
   }
 
@@ -147,12 +150,14 @@ public enum CalibrateCommands: CommandProvider {
           "val", .object(of: DatasetObject.self), doc: "held-out labelled images that pick r"),
         .keyword(
           "ratios", .list(.float), default: .list((1...9).map { .float(Double($0) / 10) }),
-          doc: "mask ratios"),
-        .keyword("v", .float, default: .float(0.1), doc: "MTS per-class fraction"),
+          bounds: .fraction, doc: "mask ratios"),
+        .keyword(
+          "v", .float, default: .float(0.1), bounds: .above(0, through: 1),
+          doc: "MTS per-class fraction"),
         .keyword(
           "select", .choice(of: RatioSelectionChoice.self),
           default: .choice(RatioSelectionChoice.validation), doc: "what val= is"),
-        .keyword("seed", .int, doc: "subset and mask seed"),
+        .keyword("seed", .int, bounds: .seed, doc: "subset and mask seed"),
       ],
       example: "s = sweep net syn val=heldout ratios=0.1:0.9:0.1"
     ) { context in
@@ -205,7 +210,9 @@ public enum CalibrateCommands: CommandProvider {
         .positional(
           "data", .images, optional: true,
           doc: "labelled images for a model (a data pair uses its test split)"),
-        .keyword("bins", .int, default: .int(15), doc: "number of equal-width bins"),
+        .keyword(
+          "bins", .int, default: .int(15), bounds: .closed(1, 100_000),
+          doc: "number of equal-width bins"),
         .keyword(
           "rule", .choice(of: EdgeRuleChoice.self), default: .choice(EdgeRuleChoice.right),
           doc: "bin edge rule"),
@@ -253,11 +260,11 @@ public enum CalibrateCommands: CommandProvider {
           doc: "a second model on the same images, or predictions"),
         .keyword(
           "versus", .object(of: DatasetObject.self), doc: "a second image set for the same model"),
-        .keyword("r", .float, default: .float(0), doc: "input mask ratio"),
+        .keyword("r", .float, default: .float(0), bounds: .fraction, doc: "input mask ratio"),
         .keyword(
           "of", .choice(of: MaxStatistic.self), default: .choice(MaxStatistic.logit),
           doc: "max logit, or max softmax probability"),
-        .keyword("seed", .int, doc: "mask seed"),
+        .keyword("seed", .int, bounds: .seed, doc: "mask seed"),
       ],
       example: "maxlogit net_full fm.test other=net_small"
     ) { context in
@@ -327,18 +334,19 @@ public enum CalibrateCommands: CommandProvider {
       summary: "A dataset of random images shaped like another (out-of-distribution inputs).",
       parameters: [
         .positional("like", .images, doc: "gives the image shape and classes"),
-        .keyword("count", .int, default: .int(1000), unit: "images", doc: "how many images"),
+        .keyword(
+          "count", .int, default: .int(1000), bounds: .closed(1, 100_000), unit: "images",
+          doc: "how many images"),
         .keyword(
           "kind", .choice(of: NoiseKind.self), default: .choice(NoiseKind.gaussian),
           doc: "distribution (in normalised units)"),
-        .keyword("seed", .int, doc: "noise seed"),
+        .keyword("seed", .int, bounds: .seed, doc: "noise seed"),
       ],
       example: "ood = noise fm count=1000 kind=gaussian"
     ) { context in
       let args = context.arguments
       let like = try args.dataset("like")
       let count = try args.int("count")
-      guard count >= 1, count <= 100_000 else { throw args.invalid("count", "must be 1…100000") }
       var rng = try context.randomStream()
       let seed = UInt64(rng.int(in: 0..<Int(Int32.max)))
       let shape = [count] + like.imageShape

@@ -114,14 +114,12 @@ public enum CoreCommands: CommandProvider {
     Command(
       name: "quit", family: .core, aliases: ["exit"], summary: "Leaves the shell (also Ctrl-D).",
       parameters: [
-        .positional("status", .int, default: .int(0), doc: "the process exit status")
+        .positional(
+          "status", .int, default: .int(0), bounds: .closed(0, 255), doc: "the process exit status")
       ],
       example: "quit", isRecorded: false
     ) { context in
       let status = try context.arguments.int("status")
-      guard (0...255).contains(status) else {
-        throw context.arguments.invalid("status", "must be between 0 and 255")
-      }
       context.requestExit(status: Int32(status))
       return .none
     }

@@ -4,7 +4,7 @@ import TensorCore
 
 extension DataCommands {
   /// Class counts above this are refused: a stray huge label must not allocate its names.
-  static let maximumClasses = 100_000
+  static let maximumClasses = Dataset.maximumClasses
 
   static var dataset: Command {
     Command(
@@ -27,13 +27,18 @@ extension DataCommands {
           doc: "[N, C, H, W] or [N, H, W]: tensor, .npy or .npz"),
         .positional(
           "labels", Arguments.arrayType, optional: true,
-          doc: "N labels or one-hot [N, K]: tensor, list or .npy",
+          bounds: .classIndex, doc: "N labels or one-hot [N, K]: tensor, list or .npy",
           completion: Arguments.arrayCompletion),
-        .keyword("classes", .oneOf([.int, .list(.string)]), doc: "the class count K or K names"),
+        .keyword(
+          "classes", .oneOf([.int, .list(.string)]),
+          bounds: .classCount,
+          doc: "the class count K or K names"),
         .keyword(
           "mean", .oneOf([.float, .list(.float)]),
-          doc: "per-channel mean (a number: every channel)"),
-        .keyword("std", .oneOf([.float, .list(.float)]), doc: "per-channel std, each > 0"),
+          bounds: .any, doc: "per-channel mean (a number: every channel)"),
+        .keyword(
+          "std", .oneOf([.float, .list(.float)]), bounds: .positive,
+          doc: "per-channel std, each > 0"),
         .keyword("name", .string, doc: "name in messages (default: the file's, else \"dataset\")"),
         .keyword(
           "normalize", .bool, default: .bool(false),
@@ -49,6 +54,9 @@ extension DataCommands {
   private static func makeDataset(_ args: Arguments) throws -> Dataset {
     let source = try imageSource(args)
     var images = try reporting("images", args) { try Dataset.images(from: source.images) }
+    guard images.shape.dropFirst().allSatisfy({ $0 >= 1 }) else {
+      throw args.invalid("images", "images \(images.shape) are empty: C, H and W must be ≥ 1")
+    }
     let labelArray = args.isGiven("labels") ? try args.array("labels") : source.labels
     guard let labelArray else {
       throw ShellError.missingArgument(command: args.commandName, parameter: "labels")
@@ -106,9 +114,11 @@ extension DataCommands {
       }
       return names
     default:
-      let count = oneHotWidth ?? (labels.max() ?? 0) + 1
-      guard count <= maximumClasses else {
-        throw args.invalid("labels", "\(count) classes, more than \(maximumClasses)")
+      guard let count = oneHotWidth ?? Dataset.impliedClassCount(labels),
+        count <= maximumClasses
+      else {
+        let largest = oneHotWidth.map { "\($0) classes" } ?? "label \(labels.max() ?? 0)"
+        throw args.invalid("labels", "\(largest): at most \(maximumClasses) classes, labels ≥ 0")
       }
       return (0..<max(count, 1)).map(String.init)
     }

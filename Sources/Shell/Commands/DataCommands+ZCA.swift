@@ -17,13 +17,14 @@ extension DataCommands {
         """,
       parameters: [
         .positional("data", .images, doc: "images to whiten"),
-        .keyword("eps", .float, default: .float(0.1), doc: "regulariser added to the eigenvalues"),
+        .keyword(
+          "eps", .float, default: .float(0.1), bounds: .above(0, through: 1e6),
+          doc: "regulariser added to the eigenvalues"),
       ],
       example: "cz = zca c10 eps=0.1"
     ) { context in
       let args = context.arguments
       let eps = Float(try args.float("eps"))
-      guard eps > 0 else { throw args.invalid("eps", "must be > 0") }
       func whiten(_ d: Dataset, _ z: ZCAWhitening) throws -> Dataset {
         var out = try d.replacingImages(
           try z.whiten(d.pixelImages()), normalization: .identity(channels: d.imageShape[0]))

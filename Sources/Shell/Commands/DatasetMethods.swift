@@ -18,14 +18,14 @@ enum DatasetMethods {
       discussion: "Images are grouped by class, as distillation code expects.",
       parameters: [
         .keyword(
-          "per_class", .int, default: .int(10), unit: "images/class", doc: "images per class"),
-        .keyword("seed", .int, doc: "sampling seed"),
+          "per_class", .int, default: .int(10), bounds: .perClass, unit: "images/class",
+          doc: "images per class"),
+        .keyword("seed", .int, bounds: .seed, doc: "sampling seed"),
       ],
       example: "sub = fm.train.sample per_class=10 seed=1"
     ) { context in
       guard let data = receiver(context) else { return .none }
       let perClass = try context.arguments.int("per_class")
-      guard perClass >= 1 else { throw context.arguments.invalid("per_class", "must be ≥ 1") }
       var rng = try context.randomStream()
       do {
         var sample = try data.samplePerClass(perClass, rng: &rng)
@@ -69,8 +69,9 @@ enum DatasetMethods {
       summary: "Splits each class: the first fraction and the rest (e.g. train / validation).",
       parameters: [
         .keyword(
-          "fraction", .float, default: .float(0.9), doc: "share of each class in the first part"),
-        .keyword("seed", .int, doc: "shuffling seed"),
+          "fraction", .float, default: .float(0.9), bounds: .unitInterval,
+          doc: "share of each class in the first part"),
+        .keyword("seed", .int, bounds: .seed, doc: "shuffling seed"),
       ],
       example: "parts = fm.train.split fraction=0.9 seed=0"
     ) { context in
@@ -97,7 +98,8 @@ enum DatasetMethods {
         """,
       parameters: [
         .positional(
-          "indices", Arguments.arrayType, doc: "positions in the dataset: tensor, list or .npy",
+          "indices", Arguments.arrayType, bounds: .any,
+          doc: "positions in the dataset: tensor, list or .npy",
           completion: Arguments.arrayCompletion)
       ],
       example: "first = fm.train.take 0:99"
@@ -127,7 +129,7 @@ enum DatasetMethods {
       parameters: [
         .positional(
           "classes", .oneOf([.int, .string, .list(.oneOf([.int, .string]))]),
-          doc: "labels (ints) or class names, e.g. [0, 3] or [\"Shirt\"]"),
+          bounds: .any, doc: "labels (ints) or class names, e.g. [0, 3] or [\"Shirt\"]"),
         .keyword(
           "relabel", .bool, default: .bool(false),
           doc: "number the kept classes 0…m−1 in the order given"),

@@ -13,17 +13,18 @@ extension DistillCommands {
   static var eddParameters: [Parameter] {
     [
       .keyword(
-        "pool_epochs", .int, default: .int(2), unit: "epochs",
+        "pool_epochs", .int, default: .int(2), bounds: .closed(1, 10_000), unit: "epochs",
         doc: "edd: epochs of real-data training of each early-stage model"),
       .keyword(
-        "pool_models", .int, default: .int(5), doc: "edd: early-stage models to train (no experts=)"
-      ),
+        "pool_models", .int, default: .int(5), bounds: .closed(1, 1000),
+        doc: "edd: early-stage models to train (no experts=)"),
       .keyword("pool", .path, doc: "edd: directory of the trained pool (default: the session's)"),
       .keyword(
         "perturb", .list(.float), default: .list([.float(0.01), .float(0.09)]),
+        bounds: .closed(0, 10),
         doc: "edd: weight perturbation magnitude range [min, max]"),
       .keyword(
-        "net_images", .int, default: .int(500), unit: "images",
+        "net_images", .int, default: .int(500), bounds: .closed(1, 1_000_000), unit: "images",
         doc: "edd: real images the network trains on per round"),
       .keyword(
         "metric", .choice(of: GradientMetric.self),

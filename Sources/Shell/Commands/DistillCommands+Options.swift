@@ -11,9 +11,6 @@ extension DistillCommands {
     let config = ConvNetConfig(
       channels: shape[0], height: shape[1], width: shape[2], classes: data.classCount,
       depth: try args.int("depth"), netWidth: try args.int("width"))
-    guard (1...1024).contains(config.netWidth) else {
-      throw args.invalid("width", "must be 1…1024")
-    }
     do { try config.validate() } catch { throw args.invalid("depth", "\(error)") }
     return config
   }
@@ -23,7 +20,6 @@ extension DistillCommands {
     _ method: DistillMethod, _ data: Dataset, _ args: Arguments, _ context: CommandContext
   ) throws -> DistillationOptions {
     let ipc = try args.int("ipc")
-    guard ipc >= 1 else { throw args.invalid("ipc", "must be at least 1") }
     var o = DistillationOptions(
       method: method, imagesPerClass: ipc, network: try network(data, args))
     if args.isGiven("iterations") { o.iterations = try args.int("iterations") }
@@ -68,7 +64,26 @@ extension DistillCommands {
     do { try o.validate() } catch let error as DistillationError {
       throw args.invalid(argument(for: error), "\(error)")
     }
+    try checkMemory(o, data, args)
     return o
+  }
+
+  /// The synthetic set (pixels, their gradients and momentum) and the network at the real
+  /// batch; for mtt, the student's unrolled parameters and gradients at each step and one
+  /// chunk's activations.
+  private static func checkMemory(_ o: DistillationOptions, _ data: Dataset, _ args: Arguments)
+    throws
+  {
+    let pixels = MemoryBudget.product([o.imagesPerClass, data.classCount, 3, 4] + data.imageShape)
+    if o.method == .mtt {
+      let unrolled = MemoryBudget.product(o.syntheticSteps, o.network.parameterCount, 2, 4)
+      try NetworkMemory.check(
+        o.network, batch: o.studentChunk, extra: MemoryBudget.sum(pixels, unrolled), args,
+        lower: "syn_steps")
+    } else {
+      try NetworkMemory.check(
+        o.network, batch: min(o.realBatch, data.count), extra: pixels, args, lower: "batch_real")
+    }
   }
 
   /// The shell parameter that sets each distillation field: where an engine error points.

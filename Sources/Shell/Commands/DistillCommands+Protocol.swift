@@ -21,17 +21,23 @@ extension DistillCommands {
         .positional("data", .images, doc: "real training images"),
         .keyword(
           "dir", .path, doc: "directory of the trajectories (default: the session's experts/)"),
-        .keyword("count", .int, default: .int(5), doc: "number of experts"),
+        .keyword("count", .int, default: .int(5), bounds: .networks, doc: "number of experts"),
         .keyword(
-          "epochs", .int, default: .int(15), unit: "epochs", doc: "training epochs per expert"),
-        .keyword("lr", .float, default: .float(0.01), doc: "expert learning rate (lr_teacher)"),
-        .keyword("batch", .int, default: .int(256), unit: "images", doc: "minibatch size"),
+          "epochs", .int, default: .int(15), bounds: .epochs, unit: "epochs",
+          doc: "training epochs per expert"),
+        .keyword(
+          "lr", .float, default: .float(0.01), bounds: .learningRate,
+          doc: "expert learning rate (lr_teacher)"),
+        .keyword(
+          "batch", .int, default: .int(256), bounds: .batch, unit: "images", doc: "minibatch size"),
         .keyword(
           "aug", .string, default: .string(DiffAugment.standardStrategy),
           doc: "DSA strategy or \"none\""),
-        .keyword("width", .int, default: .int(128), unit: "channels", doc: "ConvNet width"),
-        .keyword("depth", .int, default: .int(3), doc: "ConvNet depth"),
-        .keyword("seed", .int, doc: "initialisation and shuffling seed"),
+        .keyword(
+          "width", .int, default: .int(128), bounds: .netWidth, unit: "channels",
+          doc: "ConvNet width"),
+        .keyword("depth", .int, default: .int(3), bounds: .depth, doc: "ConvNet depth"),
+        .keyword("seed", .int, bounds: .seed, doc: "initialisation and shuffling seed"),
       ],
       example: "ex = experts fm.train count=2 epochs=10 width=32 dir=\"experts-fm\"",
       exampleNeedsFiles: true
@@ -50,11 +56,22 @@ extension DistillCommands {
         network: try network(data, args),
         learningRate: Float(try args.float("lr")), batchSize: try args.int("batch"),
         augmentation: try args.string("aug"), seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
-      guard options.count >= 1 else { throw args.invalid("count", "must be at least 1") }
-      guard options.epochs >= 1 else { throw args.invalid("epochs", "must be at least 1") }
-      guard options.batchSize >= 1 else { throw args.invalid("batch", "must be at least 1") }
       do { _ = try DiffAugment(strategy: options.augmentation) } catch {
         throw args.invalid("aug", "\(error)")
+      }
+      // Each expert keeps a snapshot of its parameters per epoch until it is written.
+      let snapshots = MemoryBudget.product(
+        options.epochs + 1, options.network.parameterCount, MemoryLayout<Float>.stride)
+      try NetworkMemory.check(
+        options.network, batch: min(options.batchSize, data.count), extra: snapshots, args,
+        lower: "batch")
+      do {
+        try FileManager.default.createDirectory(
+          atPath: directory, withIntermediateDirectories: true)
+      } catch {
+        throw args.invalid(
+          args.isGiven("dir") ? "dir" : "data",
+          "cannot create the directory '\(directory)': \(describeDirectoryError(error, directory))")
       }
       let steps = (data.count + options.batchSize - 1) / options.batchSize
       let bar = context.progress(
@@ -75,6 +92,9 @@ extension DistillCommands {
       } catch let error as TrainingError {
         bar.finish()
         throw shellError(error, command: "experts", note: "; finished experts stay in \(directory)")
+      } catch let error as CocoaError {
+        bar.finish()
+        throw ShellError.io(path: directory, message: error.localizedDescription)
       }
     }
   }
@@ -98,21 +118,30 @@ extension DistillCommands {
         .positional(
           "set", .object(of: DatasetObject.self), doc: "training images (distilled or real)"),
         .positional("test", .images, doc: "real test images"),
-        .keyword("models", .int, default: .int(5), doc: "networks to train"),
+        .keyword("models", .int, default: .int(5), bounds: .networks, doc: "networks to train"),
         .keyword(
-          "epochs", .int, default: .int(300), unit: "epochs", doc: "training epochs per network"),
-        .keyword("lr", .float, doc: "learning rate (default: the set's, else 0.01)"),
+          "epochs", .int, default: .int(300), bounds: .epochs, unit: "epochs",
+          doc: "training epochs per network"),
+        .keyword(
+          "lr", .float, bounds: .learningRate, doc: "learning rate (default: the set's, else 0.01)"),
         .keyword("aug", .string, doc: "DSA strategy or \"none\""),
         .keyword(
-          "width", .int, doc: "ConvNet width (default: the set's distillation width, else 128)"),
-        .keyword("depth", .int, default: .int(3), doc: "ConvNet depth"),
+          "width", .int, bounds: .netWidth,
+          doc: "ConvNet width (default: the set's distillation width, else 128)"),
+        .keyword("depth", .int, default: .int(3), bounds: .depth, doc: "ConvNet depth"),
         .keyword(
           "loss", .choice(of: LossChoice.self), default: .choice(LossChoice.ce),
           doc: "cross-entropy, label smoothing or focal loss"),
-        .keyword("smoothing", .float, default: .float(0.1), doc: "label smoothing ε (loss=ls)"),
-        .keyword("gamma", .float, default: .float(3), doc: "focal loss γ (loss=focal)"),
-        .keyword("mixup", .float, default: .float(0), doc: "mixup α; 0 disables mixup"),
-        .keyword("seed", .int, doc: "initialisation seed"),
+        .keyword(
+          "smoothing", .float, default: .float(0.1), bounds: .fraction,
+          doc: "label smoothing ε (loss=ls)"),
+        .keyword(
+          "gamma", .float, default: .float(3), bounds: .closed(0, 100),
+          doc: "focal loss γ (loss=focal)"),
+        .keyword(
+          "mixup", .float, default: .float(0), bounds: .mixupAlpha,
+          doc: "mixup α; 0 disables mixup"),
+        .keyword("seed", .int, bounds: .seed, doc: "initialisation seed"),
       ],
       example: "e = evaluate_set syn fm models=5 epochs=300"
     ) { context in
@@ -184,6 +213,7 @@ extension DistillCommands {
     if args.isGiven("width") { network.netWidth = try args.int("width") }
     network.depth = try args.int("depth")
     do { try network.validate() } catch { throw args.invalid("depth", "\(error)") }
+    try NetworkMemory.check(network, batch: min(256, train.count), args, lower: "width")
     guard test.imageShape == train.imageShape, test.classCount == train.classCount else {
       throw args.invalid(
         "test", "test images \(test.imageShape) do not match the set's \(train.imageShape)")
@@ -220,9 +250,6 @@ extension DistillCommands {
     }
     let models = try args.int("eval_models")
     let epochs = try args.int("eval_epochs")
-    guard models >= 1, epochs >= 1 else {
-      throw args.invalid("eval_models", "models and epochs must be ≥ 1")
-    }
     return { state, bar in
       guard state.set.iteration % every == 0 else { return }
       let evaluation = SyntheticEvaluation(
@@ -255,5 +282,15 @@ extension DistillCommands {
       return .interrupted(at: "\(error)" + note)
     }
     return .commandFailed(command: command, message: "\(error)")
+  }
+}
+
+extension DistillCommands {
+  /// Why `directory` could not be created, as one line: Foundation's errors on Linux carry no
+  /// POSIX reason, so the last step is retried with mkdir(2) for its errno ("No such file or
+  /// directory", "Permission denied"), never the raw NSError dump.
+  static func describeDirectoryError(_ error: Error, _ directory: String) -> String {
+    if mkdir(directory, 0o755) != 0 { return String(cString: strerror(errno)) }
+    return (error as NSError).localizedDescription
   }
 }

@@ -45,13 +45,17 @@ public enum DistillCommands: CommandProvider {
         .positional("method", .choice(of: DistillMethod.self), doc: "backbone"),
         .positional("data", .images, doc: "real training images"),
         .keyword(
-          "ipc", .int, default: .int(10), unit: "images/class", doc: "synthetic images per class"),
+          "ipc", .int, default: .int(10), bounds: .perClass, unit: "images/class",
+          doc: "synthetic images per class"),
         .keyword(
-          "iterations", .int, doc: "outer iterations (default: the method's reference value)"),
-        .keyword("lr_img", .float, doc: "pixel learning rate (default per method)"),
-        .keyword("momentum", .float, default: .float(0.5), doc: "pixel SGD momentum"),
+          "iterations", .int, bounds: .closed(0, 1_000_000),
+          doc: "outer iterations (default: the method's reference value)"),
         .keyword(
-          "batch_real", .int, unit: "images/class",
+          "lr_img", .float, bounds: .learningRate, doc: "pixel learning rate (default per method)"),
+        .keyword(
+          "momentum", .float, default: .float(0.5), bounds: .fraction, doc: "pixel SGD momentum"),
+        .keyword(
+          "batch_real", .int, bounds: .batch, unit: "images/class",
           doc: "real images per class per match (default 256, edd 64)"),
         .keyword("init", .choice(of: SyntheticInitialization.self), doc: "initial images"),
         .keyword(
@@ -60,25 +64,43 @@ public enum DistillCommands: CommandProvider {
         .keyword(
           "mdt", .choice(of: MaskChoice.self), default: .choice(MaskChoice.none),
           doc: "masked distillation"),
-        .keyword("r", .float, default: .float(0.1), doc: "MDT drop ratio (mdt=fixed)"),
+        .keyword(
+          "r", .float, default: .float(0.1), bounds: .fraction, doc: "MDT drop ratio (mdt=fixed)"),
         .keyword(
           "r_range", .list(.float), default: .list([.float(0), .float(0.1)]),
-          doc: "MDTds range (mdt=ds)"),
-        .keyword("width", .int, default: .int(128), unit: "channels", doc: "ConvNet width"),
-        .keyword("depth", .int, default: .int(3), doc: "ConvNet depth"),
+          bounds: .unitInterval, doc: "MDTds range (mdt=ds)"),
         .keyword(
-          "outer_loop", .int, doc: "dc/dsa outer loops (default from ipc), edd rounds (100)"),
+          "width", .int, default: .int(128), bounds: .netWidth, unit: "channels",
+          doc: "ConvNet width"),
+        .keyword("depth", .int, default: .int(3), bounds: .depth, doc: "ConvNet depth"),
         .keyword(
-          "inner_loop", .int, doc: "dc/dsa network epochs between matches (default from ipc)"),
-        .keyword("lr_net", .float, default: .float(0.01), doc: "dc/dsa/edd network lr"),
-        .keyword("syn_steps", .int, default: .int(20), doc: "mtt student steps N"),
-        .keyword("expert_epochs", .int, default: .int(3), doc: "mtt target epochs M"),
-        .keyword("max_start_epoch", .int, default: .int(25), doc: "mtt start epoch bound T+"),
-        .keyword("lr_lr", .float, default: .float(1e-5), doc: "mtt step-size learning rate"),
-        .keyword("lr_teacher", .float, default: .float(0.01), doc: "mtt initial step size"),
-        .keyword("batch_syn", .int, doc: "mtt student batch (default: the whole set)"),
+          "outer_loop", .int, bounds: .closed(1, 100_000),
+          doc: "dc/dsa outer loops (default from ipc), edd rounds (100)"),
         .keyword(
-          "chunk", .int, default: .int(50), unit: "images",
+          "inner_loop", .int, bounds: .closed(0, 100_000),
+          doc: "dc/dsa network epochs between matches (default from ipc)"),
+        .keyword(
+          "lr_net", .float, default: .float(0.01), bounds: .learningRate,
+          doc: "dc/dsa/edd network lr"),
+        .keyword(
+          "syn_steps", .int, default: .int(20), bounds: .closed(1, 10_000),
+          doc: "mtt student steps N"),
+        .keyword(
+          "expert_epochs", .int, default: .int(3), bounds: .closed(1, 10_000),
+          doc: "mtt target epochs M"),
+        .keyword(
+          "max_start_epoch", .int, default: .int(25), bounds: .closed(1, 1_000_000),
+          doc: "mtt start epoch bound T+"),
+        .keyword(
+          "lr_lr", .float, default: .float(1e-5), bounds: .closed(0, 1e6),
+          doc: "mtt step-size learning rate"),
+        .keyword(
+          "lr_teacher", .float, default: .float(0.01), bounds: .learningRate,
+          doc: "mtt initial step size"),
+        .keyword(
+          "batch_syn", .int, bounds: .batch, doc: "mtt student batch (default: the whole set)"),
+        .keyword(
+          "chunk", .int, default: .int(50), bounds: .batch, unit: "images",
           doc: "mtt sub-batch per graph (memory ∝ chunk)"),
         .keyword(
           "experts", .oneOf([.object(of: ExpertsObject.self), .path]),
@@ -86,17 +108,20 @@ public enum DistillCommands: CommandProvider {
       ] + eddParameters + [
         .keyword("checkpoint", .path, doc: "checkpoint file (.npz)"),
         .keyword(
-          "checkpoint_every", .int, default: .int(10), unit: "iterations",
+          "checkpoint_every", .int, default: .int(10), bounds: .closed(0, 1_000_000),
+          unit: "iterations",
           doc: "checkpoint interval"),
         .keyword(
-          "eval_every", .int, default: .int(0), unit: "iterations",
+          "eval_every", .int, default: .int(0), bounds: .closed(0, 1_000_000), unit: "iterations",
           doc: "evaluate the set every k iterations (0: never)"),
         .keyword("test", .images, doc: "test images for eval_every"),
-        .keyword("eval_models", .int, default: .int(1), doc: "networks per periodic evaluation"),
         .keyword(
-          "eval_epochs", .int, default: .int(300), unit: "epochs",
+          "eval_models", .int, default: .int(1), bounds: .networks,
+          doc: "networks per periodic evaluation"),
+        .keyword(
+          "eval_epochs", .int, default: .int(300), bounds: .epochs, unit: "epochs",
           doc: "epochs per periodic evaluation"),
-        .keyword("seed", .int, doc: "initialisation and sampling seed"),
+        .keyword("seed", .int, bounds: .seed, doc: "initialisation and sampling seed"),
       ],
       example: "syn = distill dm fm.train ipc=10 iterations=200 width=32 mdt=fixed r=0.1"
     ) { context in
@@ -129,7 +154,8 @@ public enum DistillCommands: CommandProvider {
       parameters: [
         .positional("checkpoint", .path, doc: "the checkpoint written by distill"),
         .positional("data", .images, doc: "the real training images"),
-        .keyword("iterations", .int, doc: "total iterations to reach"),
+        .keyword(
+          "iterations", .int, bounds: .closed(0, 1_000_000), doc: "total iterations to reach"),
         .keyword(
           "experts", .oneOf([.object(of: ExpertsObject.self), .path]),
           doc: "mtt expert trajectories"),

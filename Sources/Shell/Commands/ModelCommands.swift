@@ -21,15 +21,18 @@ public enum ModelCommands: CommandProvider {
           "data", .images,
           doc: "the data whose image shape and classes the network takes"),
         .keyword(
-          "depth", .int, default: .int(3), doc: "conv blocks (3 for 28/32 px, 4 for 64, 5 for 128)"),
-        .keyword("width", .int, default: .int(128), unit: "channels", doc: "channels per conv"),
+          "depth", .int, default: .int(3), bounds: .depth,
+          doc: "conv blocks (3 for 28/32 px, 4 for 64, 5 for 128)"),
+        .keyword(
+          "width", .int, default: .int(128), bounds: .netWidth, unit: "channels",
+          doc: "channels per conv"),
         .keyword(
           "norm", .choice(of: NormKind.self), default: .choice(NormKind.instance),
           doc: "normalisation layer"),
         .keyword(
           "pool", .choice(of: PoolKind.self), default: .choice(PoolKind.avg),
           doc: "pooling layer"),
-        .keyword("seed", .int, doc: "initialisation seed"),
+        .keyword("seed", .int, bounds: .seed, doc: "initialisation seed"),
       ],
       example: "net = convnet fm depth=3 width=128 seed=0"
     ) { context in
@@ -41,11 +44,8 @@ public enum ModelCommands: CommandProvider {
         depth: try args.int("depth"), netWidth: try args.int("width"),
         norm: try args.choice("norm", as: NormKind.self),
         pooling: try args.choice("pool", as: PoolKind.self))
-      guard config.depth >= 1, config.depth <= 8 else { throw args.invalid("depth", "must be 1…8") }
-      guard config.netWidth >= 1, config.netWidth <= 1024 else {
-        throw args.invalid("width", "must be 1…1024")
-      }
       do { try config.validate() } catch { throw args.invalid("depth", "\(error)") }
+      try NetworkMemory.check(config, batch: 1, args, lower: "width")
       var rng = try context.randomStream()
       return .object(ModelObject(ConvNet(config, rng: &rng), origin: "convnet \(data.name)"))
     }

@@ -49,22 +49,26 @@ public enum PlotCommands: CommandProvider {
           doc: "images (reliability, hist); a list gives one per value (hist)"),
         .keyword("names", .list(.string), doc: "labels, one per value"),
         .keyword(
-          "r", .oneOf([.float, .list(.float)]), default: .float(0),
+          "r", .oneOf([.float, .list(.float)]), default: .float(0), bounds: .fraction,
           doc: "input mask ratio(s) (hist)"),
         .keyword(
           "of", .choice(of: MaxStatistic.self), default: .choice(MaxStatistic.logit),
           doc: "max logit or max softmax probability (hist)"),
-        .keyword("labels", Arguments.arrayType, doc: "class of each point (scatter)"),
+        .keyword(
+          "labels", Arguments.arrayType, bounds: .classIndex, doc: "class of each point (scatter)"),
         .keyword("classes", .list(.string), doc: "class names for the legend (scatter)"),
         .keyword(
           "layers", .list(.choice(AnalysisCommands.layerNames)),
           default: .list(["conv1", "conv2", "conv3", "fc"].map { .string($0) }),
           doc: "layers, one column each (tsne)"),
-        .keyword("count", .int, default: .int(1000), unit: "images", doc: "images embedded (tsne)"),
-        .keyword("seed", .int, doc: "image sample and t-SNE seed (tsne)"),
+        .keyword(
+          "count", .int, default: .int(1000), bounds: .count, unit: "images",
+          doc: "images embedded (tsne)"),
+        .keyword("seed", .int, bounds: .seed, doc: "image sample and t-SNE seed (tsne)"),
         .keyword("title", .string, doc: "figure title"),
         .keyword("file", .path, doc: "file name (default: <kind>-N.png)"),
-        .keyword("dpi", .float, default: .float(100), doc: "resolution of .png output"),
+        .keyword(
+          "dpi", .float, default: .float(100), bounds: .dpi, doc: "resolution of .png output"),
         .keyword("x", .choice(of: TableAxis.self), doc: "axis of a calibration table (lines)"),
       ],
       example: "plot reliability net ts mts data=fm.test names=[\"raw\", \"TS\", \"MTS\"]"
@@ -113,20 +117,22 @@ public enum PlotCommands: CommandProvider {
         """,
       parameters: [
         .positional("data", .images, doc: "the images"),
-        .keyword("per_class", .int, default: .int(10), unit: "images/class", doc: "columns"),
+        .keyword(
+          "per_class", .int, default: .int(10), bounds: .closed(1, 100), unit: "images/class",
+          doc: "columns"),
         .keyword(
           "display", .choice(of: PixelDisplay.self), default: .choice(PixelDisplay.dataset),
           doc: "pixel mapping"),
         .keyword("title", .string, doc: "figure title"),
         .keyword("file", .path, doc: "file name (default: show-N.png)"),
-        .keyword("dpi", .float, default: .float(100), doc: "resolution of .png output"),
+        .keyword(
+          "dpi", .float, default: .float(100), bounds: .dpi, doc: "resolution of .png output"),
       ],
       example: "show syn per_class=10"
     ) { context in
       let args = context.arguments
       let data = try args.dataset("data")
       let perClass = try args.int("per_class")
-      guard perClass >= 1, perClass <= 100 else { throw args.invalid("per_class", "must be 1…100") }
       let norm = data.normalization
       let mapping: PixelMapping
       switch try args.choice("display", as: PixelDisplay.self) {

@@ -32,9 +32,12 @@ public enum PredictionCommands: CommandProvider {
       parameters: [
         .positional("logits", .oneOf([.tensor, .path]), doc: "[N, K] logits, or a .npy/.npz path"),
         .positional(
-          "labels", Arguments.arrayType, optional: true, doc: "[N] class indices or [N, K] one-hot",
+          "labels", Arguments.arrayType, optional: true, bounds: .classIndex,
+          doc: "[N] class indices or [N, K] one-hot",
           completion: Arguments.arrayCompletion),
-        .keyword("temperature", .float, default: .float(1), doc: "T the logits are read at"),
+        .keyword(
+          "temperature", .float, default: .float(1), bounds: .temperature,
+          doc: "T the logits are read at"),
         .keyword("name", .string, doc: "what the logits were computed on (default: the file name)"),
       ],
       example: "p = predictions \"test_logits.npy\" \"test_labels.npy\"",
@@ -117,7 +120,7 @@ public enum PredictionCommands: CommandProvider {
         """,
       parameters: [
         .positional("value", scoredType, doc: "a model or predictions"),
-        .keyword("T", .float, doc: "the temperature, T > 0"),
+        .keyword("T", .float, bounds: .temperature, doc: "the temperature, T > 0"),
       ],
       example: "scaled = scale p T=1.7"
     ) { context in
@@ -152,7 +155,7 @@ enum TemperatureMethod {
     Command(
       name: "temperature", family: .calibrate,
       summary: "The same model or predictions at temperature T (the field without T reads it).",
-      parameters: [.positional("T", .float, doc: "the temperature, T > 0")],
+      parameters: [.positional("T", .float, bounds: .temperature, doc: "the temperature, T > 0")],
       example: "scaled = p.temperature 1.7"
     ) { context in
       try PredictionCommands.rescale(

@@ -10,7 +10,9 @@ public enum SessionCommands: CommandProvider {
         Commands without their own seed= draw numbered streams from the global seed, so a \
         script gives the same results on every run. Setting the seed restarts the numbering.
         """,
-      parameters: [.positional("value", .int, optional: true, doc: "the new seed (≥ 0)")],
+      parameters: [
+        .positional("value", .int, optional: true, bounds: .atLeast(0), doc: "the new seed (≥ 0)")
+      ],
       example: "seed 42"
     ) { context in
       guard context.arguments.isGiven("value") else {
@@ -18,7 +20,6 @@ public enum SessionCommands: CommandProvider {
         return .none
       }
       let value = try context.arguments.int("value")
-      guard value >= 0 else { throw context.arguments.invalid("value", "must be ≥ 0") }
       context.interpreter.setSeed(UInt64(value))
       return .none
     }

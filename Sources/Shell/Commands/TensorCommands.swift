@@ -5,9 +5,6 @@ public enum TensorCommands: CommandProvider {
   /// The tensor family's registry entries.
   public static var commands: [Command] { [tensor, zeros, randn] }
 
-  /// Arrays larger than this many elements are refused (256 MiB of Float32).
-  static let elementLimit = 1 << 26
-
   static var tensor: Command {
     Command(
       name: "tensor", family: .tensor, summary: "Makes a tensor from nested lists of numbers.",
@@ -24,8 +21,9 @@ public enum TensorCommands: CommandProvider {
         guard let first = items.first else { break }
         probe = first
       }
-      guard Shape.count(shape) <= elementLimit else {
-        throw context.arguments.invalid("values", "more than \(elementLimit) elements")
+      let bytes = MemoryBudget.product(shape + [MemoryLayout<Float>.stride])
+      do { try MemoryBudget.check(bytes, for: "'tensor' \(shape)") } catch let error as ShellError {
+        throw context.arguments.failure(error, at: "values")
       }
       var data: [Float] = []
       try flatten(value, depth: 0, shape: shape, into: &data, arguments: context.arguments)
@@ -58,7 +56,9 @@ public enum TensorCommands: CommandProvider {
   static var zeros: Command {
     Command(
       name: "zeros", family: .tensor, summary: "A tensor of zeros.",
-      parameters: [.positional("shape", .list(.int), doc: "the shape, e.g. [2, 3]")],
+      parameters: [
+        .positional("shape", .list(.int), bounds: .atLeast(0), doc: "the shape, e.g. [2, 3]")
+      ],
       example: "z = zeros [2, 3]"
     ) { context in
       .tensor(NDArray.zeros(try checkedShape(context.arguments)))
@@ -70,9 +70,10 @@ public enum TensorCommands: CommandProvider {
       name: "randn", family: .tensor, summary: "A tensor of normal random numbers.",
       discussion: "Without seed= it draws the next stream of the global seed.",
       parameters: [
-        .positional("shape", .list(.int), doc: "the shape, e.g. [2, 3]"),
-        .keyword("std", .float, default: .float(1), doc: "standard deviation"),
-        .keyword("seed", .int, doc: "a seed for this draw only"),
+        .positional("shape", .list(.int), bounds: .atLeast(0), doc: "the shape, e.g. [2, 3]"),
+        .keyword(
+          "std", .float, default: .float(1), bounds: .nonNegative, doc: "standard deviation"),
+        .keyword("seed", .int, bounds: .seed, doc: "a seed for this draw only"),
       ],
       example: "eps = randn [4, 4] std=0.1 seed=3"
     ) { context in
@@ -84,20 +85,17 @@ public enum TensorCommands: CommandProvider {
     }
   }
 
-  /// The `shape` argument, with non-negative sizes and a bounded element count.
+  /// The `shape` argument (sizes ≥ 0 by its bounds), its Float32 elements within the memory
+  /// budget.
   private static func checkedShape(_ arguments: Arguments) throws -> [Int] {
-    var shape: [Int] = []
-    var count = 1
-    for value in try arguments.list("shape") {
-      guard case .int(let size) = value, size >= 0 else {
-        throw arguments.invalid("shape", "sizes must be integers ≥ 0")
-      }
-      let (product, overflow) = count.multipliedReportingOverflow(by: size)
-      guard !overflow, product <= elementLimit else {
-        throw arguments.invalid("shape", "more than \(elementLimit) elements")
-      }
-      count = product
-      shape.append(size)
+    let shape = try arguments.list("shape").compactMap { value -> Int? in
+      if case .int(let size) = value { return size } else { return nil }
+    }
+    let bytes = MemoryBudget.product(shape + [MemoryLayout<Float>.stride])
+    do {
+      try MemoryBudget.check(bytes, for: "'\(arguments.commandName)' \(shape)", lower: "shape")
+    } catch let error as ShellError {
+      throw arguments.failure(error, at: "shape")
     }
     return shape
   }

@@ -28,23 +28,36 @@ public enum TrainCommands: CommandProvider {
       parameters: [
         .positional("model", .object(of: ModelObject.self), doc: "the network (trained in place)"),
         .positional("data", .images, doc: "training images"),
-        .keyword("epochs", .int, default: .int(5), unit: "epochs", doc: "passes over the data"),
-        .keyword("lr", .float, default: .float(0.01), doc: "learning rate"),
-        .keyword("batch", .int, default: .int(256), unit: "images", doc: "minibatch size"),
-        .keyword("momentum", .float, default: .float(0.9), doc: "SGD momentum"),
-        .keyword("wd", .float, default: .float(5e-4), doc: "weight decay"),
+        .keyword(
+          "epochs", .int, default: .int(5), bounds: .epochs, unit: "epochs",
+          doc: "passes over the data"),
+        .keyword(
+          "lr", .float, default: .float(0.01), bounds: .learningRate,
+          doc: "learning rate"),
+        .keyword(
+          "batch", .int, default: .int(256), bounds: .batch, unit: "images",
+          doc: "minibatch size"),
+        .keyword("momentum", .float, default: .float(0.9), bounds: .fraction, doc: "SGD momentum"),
+        .keyword(
+          "wd", .float, default: .float(5e-4), bounds: .closed(0, 1), doc: "weight decay"),
         .keyword(
           "schedule", .choice(of: ScheduleChoice.self), default: .choice(ScheduleChoice.step),
           doc: "lr ×0.1 after half the epochs, or constant"),
         .keyword(
           "loss", .choice(of: LossChoice.self), default: .choice(LossChoice.ce),
           doc: "cross-entropy, label smoothing or focal loss"),
-        .keyword("smoothing", .float, default: .float(0.1), doc: "label smoothing ε (loss=ls)"),
-        .keyword("gamma", .float, default: .float(3), doc: "focal loss γ (loss=focal)"),
-        .keyword("mixup", .float, default: .float(0), doc: "mixup α; 0 disables mixup"),
+        .keyword(
+          "smoothing", .float, default: .float(0.1), bounds: .fraction,
+          doc: "label smoothing ε (loss=ls)"),
+        .keyword(
+          "gamma", .float, default: .float(3), bounds: .closed(0, 100),
+          doc: "focal loss γ (loss=focal)"),
+        .keyword(
+          "mixup", .float, default: .float(0), bounds: .mixupAlpha,
+          doc: "mixup α; 0 disables mixup"),
         .keyword(
           "aug", .string, default: .string("none"), doc: "DSA strategy or \"none\" (per batch)"),
-        .keyword("seed", .int, doc: "shuffling/mixup/augmentation seed"),
+        .keyword("seed", .int, bounds: .seed, doc: "shuffling/mixup/augmentation seed"),
       ],
       example: "train net fm.train epochs=5 lr=0.01 batch=256"
     ) { context in
@@ -55,10 +68,6 @@ public enum TrainCommands: CommandProvider {
   static func trainingOptions(_ args: Arguments, seed: UInt64) throws -> TrainingOptions {
     let epochs = try args.int("epochs")
     let batch = try args.int("batch")
-    guard epochs >= 1, epochs <= 1_000_000 else {
-      throw args.invalid("epochs", "must be 1…1000000")
-    }
-    guard batch >= 1, batch <= 1 << 20 else { throw args.invalid("batch", "must be 1…1048576") }
     let schedule: Schedule
     switch try args.choice("schedule", as: ScheduleChoice.self) {
     case .step: schedule = .stepAtHalf(factor: 0.1)
@@ -89,12 +98,9 @@ public enum TrainCommands: CommandProvider {
     }
   }
 
-  /// mixup= as an optional α (0 disables mixup).
+  /// mixup= as an optional α (0 disables mixup; the declared range bounds it).
   static func mixupAlpha(_ args: Arguments) throws -> Float? {
     let mixup = try args.float("mixup")
-    guard mixup == 0 || (mixup >= 1e-3 && mixup <= 1e3) else {
-      throw args.invalid("mixup", "α must be 0 (off) or in [0.001, 1000]")
-    }
     return mixup > 0 ? Float(mixup) : nil
   }
 
@@ -115,6 +121,8 @@ public enum TrainCommands: CommandProvider {
     let data = try args.dataset("data")
     var rng = try context.randomStream()
     let options = try trainingOptions(args, seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
+    try NetworkMemory.check(
+      model.model.config, batch: min(options.batchSize, data.count), args, lower: "batch")
     let steps = (data.count + options.batchSize - 1) / options.batchSize
     let bar = context.progress("train", total: options.epochs * steps, unit: "step")
     do {
@@ -174,7 +182,9 @@ public enum TrainCommands: CommandProvider {
       parameters: [
         .positional("model", .object(of: ModelObject.self), doc: "the network"),
         .positional("data", .images, doc: "labelled images (a data pair uses its test split)"),
-        .keyword("batch", .int, default: .int(256), unit: "images", doc: "evaluation batch size"),
+        .keyword(
+          "batch", .int, default: .int(256), bounds: .batch, unit: "images",
+          doc: "evaluation batch size"),
       ],
       example: "r = eval net fm.test"
     ) { context in
@@ -182,7 +192,8 @@ public enum TrainCommands: CommandProvider {
       let model = try args.object("model", as: ModelObject.self)
       let data = try args.dataset("data", split: .test)
       let batch = try args.int("batch")
-      guard batch >= 1 else { throw args.invalid("batch", "must be at least 1") }
+      try NetworkMemory.check(
+        model.model.config, batch: min(batch, data.count), args, lower: "batch")
       return .object(try Scored.of(model, on: data, args, batchSize: batch))
     }
   }

@@ -69,8 +69,12 @@ enum Archive {
 
   private static func model(_ archive: NPZArchive, _ c: [Int], _ path: String) throws -> Value {
     guard let config = ConvNetConfig(code: c) else {
-      throw ShellError.io(path: path, message: "malformed ddcal.config")
+      // The same checks as the convnet command's arguments, with their reason.
+      let reason = c.count == 8 ? configError(c) : ""
+      throw ShellError.io(path: path, message: "malformed ddcal.config \(c)" + reason)
     }
+    let bytes = MemoryBudget.product(config.parameterCount, MemoryLayout<Float>.stride)
+    try MemoryBudget.check(bytes, for: "loading the model in \(path)")
     var rng = RandomStream(seed: 0)
     let net = ConvNet(config, rng: &rng)
     var tensors: [NDArray] = []
@@ -90,6 +94,14 @@ enum Archive {
         path: path, message: "ddcal.temperature is \(temperature), expected T > 0")
     }
     return .object(ModelObject(net, temperature: temperature, origin: path))
+  }
+
+  /// Why a well-formed config code does not validate ("; expected width 1…1024, not …").
+  private static func configError(_ c: [Int]) -> String {
+    let config = ConvNetConfig(
+      channels: c[0], height: c[1], width: c[2], classes: c[3], depth: c[4], netWidth: c[5])
+    do { try config.validate() } catch { return ": \(error)" }
+    return ""
   }
 
   private static func dataset(_ archive: NPZArchive, _ path: String) throws -> Value {

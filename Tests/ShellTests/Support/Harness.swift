@@ -51,6 +51,8 @@ final class Harness {
   init(
     registry: CommandRegistry = .standard, sessions: URL? = nil, seed: UInt64 = 0
   ) {
+    // A fixed memory budget, so messages that print it read the same on every machine.
+    MemoryBudget.set(Self.memoryBudget)
     let sink = Sink()
     self.sink = sink
     output = Output(
@@ -65,6 +67,9 @@ final class Harness {
     }
     runner = Runner(interpreter: interpreter)
   }
+
+  /// The memory budget every harness sets (process-wide, so the same for all).
+  static let memoryBudget = 8 << 30
 
   /// Binds `name` in the interpreter, as an assignment would.
   func bind(_ name: String, _ value: Value) {
