@@ -54,7 +54,9 @@ extension ShellTestSuite {
 
     /// A harness with the generator's variables bound.
     static func prepared(_ generator: StatementGenerator) -> Harness {
-      let harness = Harness()
+      // Sessions (where commands put default folders such as an EDD pool) live in the
+      // generator's temporary directory, never in the working directory.
+      let harness = Harness(sessions: generator.directory)
       let setup = harness.script(generator.setup, name: "<setup>")
       #expect(setup.outcome == .success, "\(setup.err)")
       return harness
