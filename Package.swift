@@ -58,6 +58,8 @@ let libraries: [Target] = [
       "CEditLine",
     ],
     swiftSettings: optimized),
+  // Mutation fuzzing of the file readers and the script parser (`make fuzz`; bounded in tests).
+  .target(name: "Fuzzing", dependencies: ["Shell", "Datasets", "TensorCore"]),
 ]
 
 // MARK: - Executables
@@ -66,6 +68,7 @@ let executables: [Target] = [
   .executableTarget(
     name: "ddcal",
     dependencies: ["Shell", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+  .executableTarget(name: "ddcal-fuzz", dependencies: ["Fuzzing"]),
   .executableTarget(
     name: "ddcal-bench",
     dependencies: [
@@ -97,7 +100,7 @@ let tests: [Target] = [
     exclude: ["Fixtures"]),
   .testTarget(name: "PlotTests", dependencies: ["Plot", "TensorCore"], exclude: ["Golden"]),
   .testTarget(
-    name: "ShellTests", dependencies: ["Shell", "Datasets", "TensorCore"],
+    name: "ShellTests", dependencies: ["Shell", "Fuzzing", "Datasets", "TensorCore"],
     exclude: ["Transcripts"]),  // read via #filePath, not bundled
   .testTarget(
     name: "TrainingTests", dependencies: ["Training", "NN", "Optim", "Autodiff", "TensorCore"]),
@@ -109,6 +112,7 @@ let package = Package(
   products: [
     .executable(name: "ddcal", targets: ["ddcal"]),
     .executable(name: "ddcal-bench", targets: ["ddcal-bench"]),
+    .executable(name: "ddcal-fuzz", targets: ["ddcal-fuzz"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")

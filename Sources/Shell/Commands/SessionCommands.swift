@@ -8,9 +8,15 @@ public enum SessionCommands: CommandProvider {
       name: "seed", family: .session, summary: "Sets or shows the global random seed.",
       discussion: """
         Commands without their own seed= draw numbered streams from the global seed, so a \
-        script gives the same results on every run. Setting the seed restarts the numbering.
+        script gives the same results on every run. Setting the seed restarts the numbering; \
+        streams=k continues it after k streams (session.ddc records this after a statement \
+        that drew streams but failed or was interrupted, so a replay draws the same numbers).
         """,
-      parameters: [.positional("value", .int, optional: true, doc: "the new seed (≥ 0)")],
+      parameters: [
+        .positional("value", .int, optional: true, doc: "the new seed (≥ 0)"),
+        .keyword(
+          "streams", .int, default: .int(0), doc: "streams already drawn from this seed"),
+      ],
       example: "seed 42"
     ) { context in
       guard context.arguments.isGiven("value") else {
@@ -19,7 +25,9 @@ public enum SessionCommands: CommandProvider {
       }
       let value = try context.arguments.int("value")
       guard value >= 0 else { throw context.arguments.invalid("value", "must be ≥ 0") }
-      context.interpreter.setSeed(UInt64(value))
+      let streams = try context.arguments.int("streams")
+      guard streams >= 0 else { throw context.arguments.invalid("streams", "must be ≥ 0") }
+      context.interpreter.setSeed(UInt64(value), streamsIssued: UInt64(streams))
       return .none
     }
   }

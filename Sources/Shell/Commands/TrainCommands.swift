@@ -19,7 +19,9 @@ public enum TrainCommands: CommandProvider {
         calibration baselines: loss=ls (label smoothing ε = smoothing, on log-probabilities),
         loss=focal (γ = gamma; 3 as in Mukhoti et al. 2020), mixup=α (λ ~ Beta(α, α), mixed
         before augmentation). Ctrl-C stops after the current step and keeps the model as
-        trained so far. A NaN or infinite loss stops with the epoch and step.
+        trained so far (h = train … still binds the history of the steps taken); session.ddc
+        then records the statement with steps=k, which stops at the same step, so a replay
+        reaches the same weights. A NaN or infinite loss stops with the epoch and step.
         """,
       parameters: [
         .positional("model", .object(of: ModelObject.self), doc: "the network (trained in place)"),
@@ -39,6 +41,9 @@ public enum TrainCommands: CommandProvider {
         .keyword("gamma", .float, default: .float(3), doc: "focal loss γ (loss=focal)"),
         .keyword("mixup", .float, default: .float(0), doc: "mixup α; 0 disables mixup"),
         .keyword("seed", .int, doc: "shuffling/mixup seed"),
+        .keyword(
+          "steps", .int, unit: "steps",
+          doc: "stop after this many steps of the epochs= run (its schedule unchanged)"),
       ],
       example: "train net fm.train epochs=5 lr=0.01 batch=256"
     ) { context in
@@ -66,11 +71,20 @@ public enum TrainCommands: CommandProvider {
     }
     let mixup = try args.float("mixup")
     guard mixup >= 0 else { throw args.invalid("mixup", "α must be ≥ 0") }
-    return TrainingOptions(
+    var stopAfterSteps: Int?
+    if args.isGiven("steps") {
+      stopAfterSteps = try args.int("steps")
+      guard let steps = stopAfterSteps, steps >= 0 else {
+        throw args.invalid("steps", "must be ≥ 0")
+      }
+    }
+    var options = TrainingOptions(
       epochs: epochs, batchSize: batch, learningRate: Float(try args.float("lr")),
       momentum: Float(try args.float("momentum")), weightDecay: Float(try args.float("wd")),
       schedule: schedule,
       objective: objective, mixupAlpha: mixup > 0 ? Float(mixup) : nil, seed: seed)
+    options.stopAfterSteps = stopAfterSteps
+    return options
   }
 
   static func runTraining(_ context: CommandContext) throws -> Value {
@@ -81,9 +95,10 @@ public enum TrainCommands: CommandProvider {
     let options = try trainingOptions(args, seed: UInt64(rng.int(in: 0..<Int(Int32.max))))
     let steps = (data.count + options.batchSize - 1) / options.batchSize
     let bar = context.progress("train", total: options.epochs * steps, unit: "step")
+    var records: [EpochRecord] = []
     do {
-      let records = try Trainer(options: options).train(
-        model.model, images: data.images, labels: data.labels,
+      try Trainer(options: options).train(
+        model.model, images: data.images, labels: data.labels, records: &records,
         progress: { p in
           bar.update(
             p.epoch * p.stepsPerEpoch + p.step + 1,
@@ -99,6 +114,11 @@ public enum TrainCommands: CommandProvider {
       bar.finish()
       switch error {
       case .interrupted(let epoch, let step):
+        // The weights changed in place: the model is what `steps=` replays to.
+        model.temperature = 1
+        model.origin = describe(model, data, args)
+        context.keepPartialResult(.object(HistoryObject(records)))
+        context.recordReplay(option: "steps", value: "\(epoch * steps + step)")
         throw ShellError.interrupted(at: "epoch \(epoch + 1), step \(step + 1)")
       case .invalidInput(let message): throw args.invalid("data", message)
       case .nonFinite: throw ShellError.commandFailed(command: "train", message: "\(error)")
