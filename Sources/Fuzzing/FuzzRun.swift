@@ -53,7 +53,7 @@ public struct FuzzRun {
     for index in 0..<count {
       let seedInput = seeds[index % seeds.count]
       let input = index < seeds.count ? seedInput : mutator.mutate(seedInput)
-      if target == .script { try Data(input).write(to: URL(fileURLWithPath: path)) }
+      if target == .script { try FuzzTarget.write(input, to: path) }
       watchdog.begin()
       do {
         try target.run(input, path: path)
