@@ -33,7 +33,7 @@ extension ShellTestSuite {
 
     static let trainOptions = [
       "batch=", "epochs=", "gamma=", "loss=", "lr=", "mixup=", "momentum=", "schedule=", "seed=",
-      "smoothing=", "wd=",
+      "smoothing=", "steps=", "wd=",
     ]
 
     @Test(arguments: [

@@ -59,7 +59,7 @@ extension ShellTestSuite {
           ^~~~~~~~~
           note: usage: train MODEL DATA [epochs=INT] [lr=FLOAT] [batch=INT] [momentum=FLOAT] \
           [wd=FLOAT] [schedule=step|constant] [loss=ce|ls|focal] [smoothing=FLOAT] \
-          [gamma=FLOAT] [mixup=FLOAT] [seed=INT]
+          [gamma=FLOAT] [mixup=FLOAT] [seed=INT] [steps=INT]
 
           """),
       Case(

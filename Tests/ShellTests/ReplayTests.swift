@@ -85,6 +85,23 @@ extension ShellTestSuite {
       #expect(bad.err.contains("invalid 'steps' for 'train': must be ≥ 0"))
     }
 
+    /// Ctrl-C during a periodic evaluation names where it stopped once (it used to read
+    /// "interrupted at interrupted at …") and still binds the set.
+    @Test func interruptedPeriodicEvaluationIsReportedOnce() throws {
+      let harness = Harness.withFashionMNIST()
+      let result = harness.repl(
+        """
+        sub = fm.train.sample per_class=2 seed=1
+        s = distill dm sub ipc=1 iterations=3 width=4 depth=1 batch_real=4 eval_every=1 test=sub eval_epochs=1 seed=1   # ctrl-c after 1 steps
+        print s.iteration
+        """)
+      #expect(
+        result.err
+          == "interrupted at epoch 1, step 1 of a periodic evaluation; the set keeps 1 iterations\n"
+      )
+      #expect(result.out == "1\n")
+    }
+
     /// `resume` refuses other real data than the checkpoint's, notes a checkpoint without a
     /// fingerprint (older files), and says when iterations= leaves nothing to run.
     @Test func resumeChecksTheDataFingerprint() throws {
