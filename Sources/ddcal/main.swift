@@ -10,7 +10,9 @@ struct DDCal: ParsableCommand {
     discussion: """
       With no FILE and no -e, starts the interactive shell on a terminal, or runs standard \
       input as a script when it is piped. Scripts stop at the first error. Exit status: 0 \
-      success, 65 syntax error, 70 runtime error, 130 interrupted, 66 unreadable file.
+      success, 65 syntax error, 70 runtime error, 130 interrupted, 66 unreadable file. \
+      Scripts run as they are read. The REPL keeps its history in $DDCAL_HISTORY, else \
+      $HOME/.ddcal_history.
       """,
     version: ShellInfo.version)
 
