@@ -7,7 +7,7 @@ RELEASE := $(SWIFT) build -c release
 # One OpenBLAS thread pool of the machine's size; override with THREADS=n.
 THREADS ?= $(shell nproc)
 
-.PHONY: deps build run test lint format bench fmnist fuzz-statements clean
+.PHONY: deps build run test lint format bench fmnist fuzz fuzz-statements clean
 
 ## deps: install the system libraries and data with apt-get, only what is missing.
 deps:
@@ -62,6 +62,14 @@ bench: deps
 	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_tsne.py 2000 opentsne_bh && \
 	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_tsne.py 10000 opentsne; \
 	else echo "(PYTORCH=<python with torch> adds the PyTorch reference run)"; fi
+
+## fuzz: 100,000 mutated inputs for each file reader (npy, npz, IDX plain and gzip, CIFAR)
+## and for the script lexer/parser; prints crash and hang counts (a crash or hang stops the
+## run with its reproducer). FUZZ_COUNT=n changes the budget; `make test` runs a small one.
+FUZZ_COUNT ?= 100000
+fuzz: deps fuzz-statements
+	$(RELEASE) --product ddcal-fuzz
+	.build/release/ddcal-fuzz all --count $(FUZZ_COUNT)
 
 ## fmnist: the full-data Fashion-MNIST ConvNet-3 run (Examples/fashion-mnist-full.ddc).
 fmnist: deps

@@ -60,6 +60,8 @@ let libraries: [Target] = [
       "Optim", "NN", "TensorCore", "CEditLine",
     ],
     swiftSettings: optimized),
+  // Mutation fuzzing of the file readers and the script parser (`make fuzz`; bounded in tests).
+  .target(name: "Fuzzing", dependencies: ["Shell", "Datasets", "TensorCore"]),
 ]
 
 // MARK: - Executables
@@ -68,6 +70,7 @@ let executables: [Target] = [
   .executableTarget(
     name: "ddcal",
     dependencies: ["Shell", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+  .executableTarget(name: "ddcal-fuzz", dependencies: ["Fuzzing"]),
   .executableTarget(
     name: "ddcal-bench",
     dependencies: [
@@ -100,7 +103,7 @@ let tests: [Target] = [
   .testTarget(name: "PlotTests", dependencies: ["Plot", "TensorCore"], exclude: ["Golden"]),
   .testTarget(
     name: "ShellTests",
-    dependencies: ["Shell", "Experiments", "Calibration", "Datasets", "TensorCore"],
+    dependencies: ["Shell", "Experiments", "Calibration", "Fuzzing", "Datasets", "TensorCore"],
     exclude: ["Transcripts"]),  // read via #filePath, not bundled
   .testTarget(
     name: "TrainingTests", dependencies: ["Training", "NN", "Optim", "Autodiff", "TensorCore"]),
@@ -112,6 +115,7 @@ let package = Package(
   products: [
     .executable(name: "ddcal", targets: ["ddcal"]),
     .executable(name: "ddcal-bench", targets: ["ddcal-bench"]),
+    .executable(name: "ddcal-fuzz", targets: ["ddcal-fuzz"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")

@@ -10,6 +10,12 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
   case cannotOpen(path: String, reason: String)
   /// None of the candidate files exists.
   case fileNotFound(candidates: [String])
+  /// The path names a directory, device, fifo or socket, not a regular file (`kind` says
+  /// which); readers refuse those, as reading them may never end.
+  case notRegularFile(path: String, kind: String)
+  /// Decompressed data would exceed `limit` bytes (a header's declared size or
+  /// `FileIO.maximumInflatedSize`); decompression stopped there.
+  case tooLarge(path: String, limit: Int)
   /// The data ends early: `expected` bytes of `what` were due at `offset`, only `found` remain.
   case truncated(path: String, offset: Int, what: String, expected: Int, found: Int)
   /// `count` bytes remain after the end of the data, starting at `offset`.
@@ -56,6 +62,10 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
     switch self {
     case .cannotOpen(let path, let reason):
       return "\(path): cannot open: \(reason)"
+    case .notRegularFile(let path, let kind):
+      return "\(path): cannot read: it is \(kind), not a regular file"
+    case .tooLarge(let path, let limit):
+      return "\(path): decompressed data exceeds the limit of \(limit) bytes; stopped there"
     case .fileNotFound(let candidates):
       return "no such file: tried \(candidates.joined(separator: ", "))"
     case .truncated(let path, let offset, let what, let expected, let found):

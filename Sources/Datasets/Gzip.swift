@@ -48,25 +48,54 @@ public enum Gzip {
   }
 
   /// Decompresses from an open descriptor, which this call takes over and closes.
-  static func read(fileDescriptor fd: Int32, path: String) throws(DatasetError) -> [UInt8] {
+  /// - Parameter limit: the most decompressed bytes accepted; the stream is inflated only
+  ///   up to one byte past it, then `.tooLarge` names the path and the limit.
+  static func read(
+    fileDescriptor fd: Int32, path: String, limit: Int = FileIO.maximumInflatedSize
+  ) throws(DatasetError) -> [UInt8] {
+    let file = try openStream(fd, path: path)
+    defer { gzclose(file) }
+    let out = try FileIO.fill(expecting: sizeHint(fd), limit: limit) {
+      buffer throws(DatasetError) in
+      Int(max(gzread(file, buffer.baseAddress, UInt32(buffer.count)), 0))
+    }
+    guard out.count <= limit else { throw .tooLarge(path: path, limit: limit) }
+    try checkError(file, path: path, offset: out.count)
+    return out
+  }
+
+  /// The first `count` decompressed bytes (fewer if the stream is shorter); takes over `fd`.
+  static func readPrefix(
+    fileDescriptor fd: Int32, path: String, count: Int
+  ) throws(DatasetError) -> [UInt8] {
+    let file = try openStream(fd, path: path)
+    defer { gzclose(file) }
+    var out = [UInt8](repeating: 0, count: count)
+    let n = out.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32($0.count)) }
+    return Array(out.prefix(Int(max(n, 0))))
+  }
+
+  private static func openStream(_ fd: Int32, path: String) throws(DatasetError) -> gzFile {
     guard let file = gzdopen(fd, "rb") else {
       close(fd)
       throw .cannotOpen(path: path, reason: "zlib could not open the stream")
     }
-    defer { gzclose(file) }
     gzbuffer(file, 1 << 17)
-    let out = try FileIO.fill(expecting: sizeHint(fd)) { buffer throws(DatasetError) in
-      Int(max(gzread(file, buffer.baseAddress, UInt32(buffer.count)), 0))
-    }
+    return file
+  }
+
+  /// Throws `.zlib` when the stream stopped on an error rather than at its end.
+  private static func checkError(
+    _ file: gzFile, path: String, offset: Int
+  ) throws(DatasetError) {
     // NOTE: a truncated stream makes gzread return 0 (not -1) with Z_BUF_ERROR pending, so the
     // error state must be checked after the loop, or a short file would read silently.
     var code: Int32 = Z_OK
     let text = gzerror(file, &code).map { String(cString: $0) } ?? ""
     guard code == Z_OK else {
       let reason = code == Z_BUF_ERROR ? "compressed data ends early" : stripPrefix(text)
-      throw .zlib(path: path, offset: out.count, code: code, message: reason)
+      throw .zlib(path: path, offset: offset, code: code, message: reason)
     }
-    return out
   }
 
   /// The uncompressed size from the gzip trailer (ISIZE, the size mod 2^32), capped at

@@ -22,19 +22,19 @@ public enum IDXReader {
   /// Reads an IDX file of any rank.
   /// - Throws: `DatasetError` naming the path and byte offset of any problem.
   public static func read(_ path: String) throws -> IDXArray {
-    try decode(FileIO.readAll(path), path: path, rank: nil)
+    try decode(readBytes(path), path: path, rank: nil)
   }
 
   /// Reads an image file: rank 3, [N, H, W] (magic 00 00 08 03).
   /// - Throws: `DatasetError`; `.badHeader` for another rank.
   public static func readImages(_ path: String) throws -> IDXArray {
-    try decode(FileIO.readAll(path), path: path, rank: 3)
+    try decode(readBytes(path), path: path, rank: 3)
   }
 
   /// Reads a label file: rank 1, [N] (magic 00 00 08 01).
   /// - Throws: `DatasetError`; `.badHeader` for another rank.
   public static func readLabels(_ path: String) throws -> IDXArray {
-    try decode(FileIO.readAll(path), path: path, rank: 1)
+    try decode(readBytes(path), path: path, rank: 1)
   }
 
   /// A dataset from an image file and a label file.
@@ -74,6 +74,36 @@ public enum IDXReader {
       unchecked: name, images: NDArray(shape: [n, 1, height, width], data: pixels),
       labels: labels, classCount: classNames.count, classNames: classNames,
       normalization: normalization)
+  }
+
+  /// The file's bytes. A gzip stream is inflated only up to the size its header declares (or
+  /// `FileIO.maximumInflatedSize` without a readable header), so a compressed file that
+  /// expands further stops with `.tooLarge` instead of filling memory.
+  static func readBytes(_ path: String) throws(DatasetError) -> [UInt8] {
+    let header = try FileIO.readPrefix(path, count: 4 + 4 * 255)
+    guard let declared = declaredSize(header), declared <= FileIO.maximumInflatedSize else {
+      return try FileIO.readAll(path)
+    }
+    return try FileIO.readAll(path, limit: declared)
+  }
+
+  /// Header plus element bytes as the header at the start of `bytes` declares them; nil when
+  /// the header is incomplete, malformed or overflows (decoding then reports why).
+  static func declaredSize(_ bytes: [UInt8]) -> Int? {
+    guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0, bytes[2] == unsignedByte else {
+      return nil
+    }
+    let dimensions = Int(bytes[3])
+    guard bytes.count >= 4 + 4 * dimensions else { return nil }
+    var total = 1
+    for axis in 0..<dimensions {
+      let extent = bytes[(4 + 4 * axis)..<(8 + 4 * axis)].reduce(0) { $0 << 8 | Int($1) }
+      let (product, overflow) = total.multipliedReportingOverflow(by: extent)
+      guard !overflow else { return nil }
+      total = product
+    }
+    let (size, overflow) = total.addingReportingOverflow(4 + 4 * dimensions)
+    return overflow ? nil : size
   }
 
   /// Parses an IDX byte stream; `rank`, when given, is required.

@@ -37,6 +37,9 @@ public struct DistillationState: Sendable, Equatable {
   public var stepSizeOptimizer: PixelOptimizer?
   /// The matching loss of every completed iteration.
   public var losses: [Float]
+  /// `Dataset.fingerprint` of the real data the run distils, so `resume` can check it is
+  /// given the same data; nil in checkpoints written before it was recorded.
+  public var dataFingerprint: String?
 
   public init(
     set: SyntheticSet, imageOptimizer: PixelOptimizer, stepSizeOptimizer: PixelOptimizer?,
@@ -60,6 +63,10 @@ public struct DistillationState: Sendable, Equatable {
     if let v = stepSizeOptimizer?.velocity {
       extra.append(("ddcal.checkpoint.lr_velocity", NPYArray(v)))
     }
+    if let dataFingerprint {
+      let bytes = Array(dataFingerprint.utf8)
+      extra.append(("ddcal.checkpoint.data", try NPYArray(uint8: bytes, shape: [bytes.count])))
+    }
     try NPZ.write(try set.npzMembers(extra: extra), to: path)
   }
 
@@ -82,6 +89,9 @@ public struct DistillationState: Sendable, Equatable {
         learningRate: options.imageLearningRate, momentum: options.imageMomentum, velocity: velocity
       ),
       stepSizeOptimizer: nil, losses: losses.data)
+    if case .uint8(let bytes)? = archive["ddcal.checkpoint.data"]?.elements {
+      state.dataFingerprint = String(decoding: bytes, as: UTF8.self)
+    }
     if options.method == .mtt {
       state.stepSizeOptimizer = PixelOptimizer(
         learningRate: options.stepSizeLearningRate, momentum: options.imageMomentum,

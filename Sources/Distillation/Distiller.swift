@@ -83,11 +83,13 @@ public struct Distiller {
       stepSize = PixelOptimizer(
         learningRate: options.stepSizeLearningRate, momentum: options.imageMomentum)
     }
-    return DistillationState(
+    var state = DistillationState(
       set: set,
       imageOptimizer: PixelOptimizer(
         learningRate: options.imageLearningRate, momentum: options.imageMomentum),
       stepSizeOptimizer: stepSize)
+    state.dataFingerprint = source.fingerprint
+    return state
   }
 
   /// Runs iterations `state.set.iteration ..< options.iterations`.

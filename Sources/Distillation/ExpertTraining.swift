@@ -53,6 +53,7 @@ public enum ExpertTraining {
     progress: ((Progress) -> Void)? = nil, shouldStop: (() -> Bool)? = nil
   ) throws -> ExpertBuffer {
     let augment = try DiffAugment(strategy: options.augmentation, parameters: .mtt)
+    try WriteGuard.check(directory: directory)
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     for expert in 0..<options.count {
       let path = ExpertBuffer.path(directory: directory, index: expert)

@@ -67,8 +67,49 @@ public final class CommandContext {
     interpreter.partialResult = value
   }
 
+  /// Tells the session how to replay this command if it is interrupted now: with
+  /// `option=value` (replacing the argument the user gave, or added at the end), e.g.
+  /// `steps=41` for a `train` stopped after 41 steps. Used only when the call is the whole
+  /// statement (or the right side of an assignment).
+  public func recordReplay(option: String, value: String) {
+    let edit =
+      arguments.range(of: option).map { ReplayEdit.Change(range: $0, text: value) }
+      ?? ReplayEdit.Change(range: range.end, text: " \(option)=\(value)")
+    interpreter.replayEdit = ReplayEdit(call: range, change: edit)
+  }
+
   /// Asks the shell to stop after this statement with exit status `status`.
   public func requestExit(status: Int32) {
     interpreter.exitRequest = status
+  }
+}
+
+/// An interrupted call rewritten for session.ddc: `change` applied to the text of `call`.
+struct ReplayEdit {
+  struct Change {
+    var range: SourceRange
+    var text: String
+  }
+  var call: SourceRange
+  var change: Change
+
+  /// `statement` (the text covering `statementRange`) with the change applied, or nil when
+  /// the call is not the whole statement or the right side of its assignment.
+  func apply(to statement: Statement, text: String) -> String? {
+    let value: Expr
+    switch statement.kind {
+    case .expression(let expr): value = expr
+    case .assignment(_, _, let expr): value = expr
+    case .forLoop: return nil
+    }
+    guard value.range.offset == call.offset, value.range.length == call.length else { return nil }
+    var scalars = Array(text.unicodeScalars)
+    let lower = change.range.offset - statement.range.offset
+    let upper = lower + change.range.length
+    guard lower >= 0, upper <= scalars.count else { return nil }
+    scalars.replaceSubrange(lower..<upper, with: change.text.unicodeScalars)
+    var result = String.UnicodeScalarView()
+    result.append(contentsOf: scalars)
+    return String(result)
   }
 }

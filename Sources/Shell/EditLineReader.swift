@@ -9,11 +9,19 @@ import Foundation
 /// active, on the main thread).
 public final class EditLineReader: LineReader {
   private let historyPath: String?
+  private let warn: (String) -> Void
+  private var warnedAboutHistory = false
 
   /// A reader that loads and saves history at `historyPath` and completes with `complete`
   /// (given the line up to the cursor and the cursor's character offset).
-  public init(historyPath: String?, complete: @escaping (String, Int) -> Completion) {
+  /// - Parameter warn: receives the one warning printed when the history cannot be saved.
+  public init(
+    historyPath: String?, warn: @escaping (String) -> Void = { _ in },
+    complete: @escaping (String, Int) -> Completion
+  ) {
     self.historyPath = historyPath
+    self.warn = warn
+    Self.useCharacterLocale()
     EditLineState.complete = complete
     rl_readline_name = EditLineState.name
     // Words end only at blanks and ';' so `fm.tr`, `epochs=` and `"data/x` reach the
@@ -26,12 +34,26 @@ public final class EditLineReader: LineReader {
     if let historyPath { _ = read_history(historyPath) }
   }
 
-  /// The default history file: `$DDCAL_HISTORY`, else `~/.ddcal_history`.
+  /// The default history file: `$DDCAL_HISTORY`, else `$HOME/.ddcal_history` (the
+  /// account's home directory when HOME is unset).
   public static var defaultHistoryPath: String {
-    if let path = ProcessInfo.processInfo.environment["DDCAL_HISTORY"], !path.isEmpty {
-      return path
-    }
-    return (NSHomeDirectory() as NSString).appendingPathComponent(".ddcal_history")
+    historyPath(environment: ProcessInfo.processInfo.environment)
+  }
+
+  /// The history file for `environment` (see `defaultHistoryPath`).
+  public static func historyPath(environment: [String: String]) -> String {
+    if let path = environment["DDCAL_HISTORY"], !path.isEmpty { return path }
+    let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    return (home as NSString).appendingPathComponent(".ddcal_history")
+  }
+
+  /// Makes libedit decode the terminal's bytes as UTF-8 characters. Without a locale it
+  /// runs in the C locale and drops every byte above 127, so "aé日b" would arrive as "ab".
+  /// The environment's locale is used when it is UTF-8, else C.UTF-8.
+  static func useCharacterLocale() {
+    _ = setlocale(LC_CTYPE, "")
+    if let codeset = nl_langinfo(nl_item(CODESET)), String(cString: codeset) == "UTF-8" { return }
+    _ = setlocale(LC_CTYPE, "C.UTF-8")
   }
 
   /// Reads a line. libedit's readline() returns NULL for both Ctrl-D and Ctrl-C at the
@@ -57,7 +79,19 @@ public final class EditLineReader: LineReader {
     let trimmed = line.trimmingCharacters(in: .whitespaces)
     guard !trimmed.isEmpty else { return }
     add_history(trimmed)
-    if let historyPath { _ = write_history(historyPath) }
+    saveHistory()
+  }
+
+  /// Writes the history file; the first failure prints one warning, later ones nothing.
+  func saveHistory() {
+    guard let historyPath else { return }
+    let status = write_history(historyPath)
+    guard status != 0, !warnedAboutHistory else { return }
+    warnedAboutHistory = true
+    let reason = String(cString: strerror(status > 0 ? status : errno))
+    warn(
+      "warning: cannot write the history file \(historyPath): \(reason); history is not saved "
+        + "(set DDCAL_HISTORY to another file)\n")
   }
 }
 

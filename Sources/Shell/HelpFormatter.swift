@@ -26,6 +26,7 @@ public enum HelpFormatter {
 
       Syntax: name = value · command arg key=value · value.field · (command args).field
               [1, 2] · 0.1:0.5:0.1 (a range; stop included) · for x in xs { … } · # comment
+      Keywords: for, in, and, or, not, true, false (help for, help and, …)
 
       """
     return text
@@ -44,6 +45,44 @@ public enum HelpFormatter {
     }
     text += "\nExample:\n  \(command.example)\n"
     return text
+  }
+
+  /// A keyword of the language: its syntax and what it does.
+  public static func detail(_ keyword: Keyword) -> String {
+    let (syntax, text): (String, String)
+    switch keyword {
+    case .for:
+      syntax = "for NAME in SEQUENCE { STATEMENTS }"
+      text = """
+        Runs the block once per element of a list or range, with NAME bound to each in turn \
+        (NAME keeps the last element afterwards). Ctrl-C stops between passes.
+        """
+    case .in:
+      syntax = "for NAME in SEQUENCE { … }"
+      text = "Separates a for loop's variable from the list or range it walks."
+    case .and:
+      syntax = "A and B"
+      text = "True when both are true; B is not evaluated when A is false."
+    case .or:
+      syntax = "A or B"
+      text = "True when either is true; B is not evaluated when A is true."
+    case .not:
+      syntax = "not A"
+      text = "The negation of a boolean."
+    case .true, .false:
+      syntax = "true · false"
+      text = "The two boolean values, e.g. for options such as normalize=true."
+    }
+    return "usage: \(syntax)\n\n'\(keyword.rawValue)' is a keyword. \(text)\n\nExample:\n  "
+      + example(keyword) + "\n"
+  }
+
+  private static func example(_ keyword: Keyword) -> String {
+    switch keyword {
+    case .for, .in: return "for lr in [0.01, 0.05] { print lr }"
+    case .and, .or, .not: return "print (1 < 2 and not (3 < 2)) or false"
+    case .true, .false: return "print true and false"
+    }
   }
 
   /// name, type, default, unit, description.

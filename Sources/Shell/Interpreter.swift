@@ -20,6 +20,9 @@ public final class Interpreter {
   /// What an interrupted command had made so far (a partly distilled set); an assignment
   /// binds it before the interruption is reported, so Ctrl-C loses nothing.
   var partialResult: Value?
+  /// How session.ddc should record an interrupted command so a replay reaches the same state:
+  /// the call's range and one edit of its text (set through `CommandContext.recordReplay`).
+  var replayEdit: ReplayEdit?
   /// "command.parameter" for every argument a command read without declaring it: registry
   /// mistakes, checked by the registry test (empty in a correct build).
   var undeclaredReads: Set<String> = []
@@ -43,11 +46,15 @@ public final class Interpreter {
     sessions = recorder
   }
 
-  /// Sets the global seed and restarts the sequence of derived streams.
-  public func setSeed(_ seed: UInt64) {
+  /// Sets the global seed and restarts the sequence of derived streams (after
+  /// `streamsIssued` of them, to continue a sequence).
+  public func setSeed(_ seed: UInt64, streamsIssued: UInt64 = 0) {
     settings.seed = seed
-    streamsIssued = 0
+    self.streamsIssued = streamsIssued
   }
+
+  /// Streams handed out since the seed was last set.
+  var issuedStreams: UInt64 { streamsIssued }
 
   /// The next stream derived from the global seed: deterministic for a given script, and
   /// different for each command that asks.

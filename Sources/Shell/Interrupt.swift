@@ -33,6 +33,12 @@ public enum Interrupt {
     sigemptyset(&action.sa_mask)
     action.sa_flags = SA_RESTART
     sigaction(SIGINT, &action, nil)
+    // A blocked SIGINT would never arrive: a parent may spawn ddcal with its own mask
+    // inherited (Foundation's Process on Linux blocks nearly every signal in the child).
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    sigaddset(&unblock, SIGINT)
+    sigprocmask(SIG_UNBLOCK, &unblock, nil)
   }
 
   /// True when Ctrl-C was pressed since the last `clear()`.

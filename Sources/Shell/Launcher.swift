@@ -15,6 +15,8 @@ public struct LaunchOptions {
   public var stderrIsTerminal = false
   /// The memory budget in bytes (`--memory`); nil keeps `MemoryBudget.defaultBytes`.
   public var memory: Int?
+  /// `--sandbox`: every write stays inside the working directory and the sessions directory.
+  public var sandbox = false
 
   /// Default options.
   public init() {}
@@ -22,6 +24,16 @@ public struct LaunchOptions {
 
 /// Wires the pieces together for the executable: settings, interpreter, script and REPL runs.
 public enum Launcher {
+  /// Confines writes for `--sandbox` to the working directory and the sessions directory
+  /// (created if missing); does nothing without it.
+  /// - Throws: `WriteGuard.Refusal` when a directory cannot be resolved.
+  public static func applySandbox(_ options: LaunchOptions) throws {
+    guard options.sandbox else { return }
+    let directories =
+      [FileManager.default.currentDirectoryPath] + (options.sessionParent.map { [$0.path] } ?? [])
+    try WriteGuard.confine(to: directories)
+  }
+
   /// Applies process-wide settings and builds a runner with the standard registry.
   public static func makeRunner(_ options: LaunchOptions, output: Output = .standard()) -> Runner {
     if let threads = options.threads { Parallel.threads = min(max(threads, 1), maximumThreads) }
@@ -39,7 +51,9 @@ public enum Launcher {
         interpreter?.settings.seed ?? options.seed
       })
     interpreter.attach(sessions)
-    return Runner(interpreter: interpreter)
+    let runner = Runner(interpreter: interpreter)
+    runner.stopsAtPendingInterrupt = true
+    return runner
   }
 
   /// The most worker threads `--threads` may ask for: 8 per core. More only adds
@@ -53,6 +67,12 @@ public enum Launcher {
     runner.run(Source(name: name, text: text)).exitStatus
   }
 
+  /// Runs the script read from `fd` as it arrives (see `ScriptReader`).
+  /// - Returns: as `runScript(_:name:runner:)`.
+  public static func runScript(fileDescriptor fd: Int32, name: String, runner: Runner) -> Int32 {
+    ScriptReader(fileDescriptor: fd, name: name, runner: runner).run()
+  }
+
   /// Runs the interactive shell on the terminal until Ctrl-D or `quit`.
   public static func runInteractive(runner: Runner, quiet: Bool) -> Int32 {
     let interpreter = runner.interpreter
@@ -60,11 +80,15 @@ public enum Launcher {
       interpreter.output.write(
         "ddcal \(ShellInfo.version): type 'help' for commands, Ctrl-D to quit\n")
     }
-    let reader = EditLineReader(historyPath: EditLineReader.defaultHistoryPath) { line, cursor in
+    let reader = EditLineReader(
+      historyPath: EditLineReader.defaultHistoryPath,
+      warn: { [weak interpreter] in interpreter?.output.error($0) }
+    ) { line, cursor in
       Completer(registry: interpreter.registry, environment: interpreter.environment)
         .complete(line, cursor: cursor)
     }
     runner.startsInterruptsOnNewLine = true
+    runner.stopsAtPendingInterrupt = false
     let status = REPL(runner: runner, reader: reader).run()
     if interpreter.exitRequest == nil { interpreter.output.write("\n") }
     return status

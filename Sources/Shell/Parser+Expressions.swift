@@ -3,6 +3,7 @@
 extension Parser {
   /// callOrExpr → callee argument+ | expression
   mutating func callOrExpr() throws(Diagnostic) -> Expr {
+    if let topic = keywordHelp() { return topic }
     guard let calleeEnd = calleeEnd() else { return try expression() }
     let start = peek.range
     let callee = try callee(through: calleeEnd)
@@ -14,6 +15,25 @@ extension Parser {
       arguments.append(try argument())
     }
     return Expr(.call(Call(callee: callee, arguments: arguments)), start.through(previous.range))
+  }
+
+  /// `help KEYWORD` (`help for`, `help and`): the keyword read as a word, since a keyword
+  /// cannot start an argument anywhere else.
+  private mutating func keywordHelp() -> Expr? {
+    guard case .identifier("help") = peek.kind, case .keyword(let word) = peekNext.kind else {
+      return nil
+    }
+    let after = tokens[min(current + 2, tokens.count - 1)]
+    guard
+      after.kind == .newline || after.kind == .endOfInput || after.isPunctuation(.semicolon)
+        || after.isPunctuation(.rightBrace)
+    else { return nil }
+    let start = advance().range
+    let topic = advance().range
+    let argument = CallArgument(value: Expr(.name(word.rawValue), topic))
+    return Expr(
+      .call(Call(callee: .command("help", range: start), arguments: [argument])),
+      start.through(topic))
   }
 
   /// The index of the callee's last name when the tokens ahead read `IDENT ("." IDENT)*`

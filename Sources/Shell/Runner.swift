@@ -26,6 +26,11 @@ public final class Runner {
   /// the terminal echoed.
   public var startsInterruptsOnNewLine = false
 
+  /// True for scripts: a Ctrl-C that arrived while a statement ran stops the script before
+  /// the next statement (status 130) even if that statement never polled for it. The REPL
+  /// leaves it false and forgets a Ctrl-C pressed at the prompt.
+  public var stopsAtPendingInterrupt = false
+
   /// A runner around `interpreter`.
   public init(interpreter: Interpreter) {
     self.interpreter = interpreter
@@ -60,9 +65,18 @@ public final class Runner {
     -> Outcome
   {
     let text = source.text(in: statement.range)
+    if stopsAtPendingInterrupt && Interrupt.isRequested {
+      Interrupt.clear()
+      output.error(
+        renderer.render(
+          Diagnostic(.interrupted(at: "\(statement.range), before it ran"), at: statement.range)))
+      return .failure(.interrupt)
+    }
     if interpreter.settings.echo { output.line(text) }
     output.takeCaptured()
-    Interrupt.clear()
+    if !stopsAtPendingInterrupt { Interrupt.clear() }
+    interpreter.replayEdit = nil
+    let streams = interpreter.issuedStreams
     do {
       try interpreter.execute(statement)
       output.clearTransient()
@@ -75,7 +89,7 @@ public final class Runner {
         output.transient("\n", overwritable: false)
       }
       output.error(renderer.render(diagnostic))
-      record(text, replayable: false)
+      record(text, replayable: false, replay: replay(statement, text, diagnostic, streams))
       return .failure(diagnostic.error.category)
     }
   }
@@ -89,10 +103,26 @@ public final class Runner {
     }
   }
 
-  private func record(_ text: String, replayable: Bool) {
+  private func record(_ text: String, replayable: Bool, replay: String? = nil) {
     let captured = output.takeCaptured()
     interpreter.sessions.record(
-      statement: text, output: captured, replayable: replayable, warnings: output)
+      statement: text, output: captured, replayable: replayable, replay: replay, warnings: output)
+  }
+
+  /// What session.ddc gets for a statement that failed: an interrupted command rewritten to
+  /// stop where it stopped (`train … steps=41`); else, when it drew random streams, a `seed`
+  /// line that skips them, so later statements replay with the same numbers; else nothing.
+  private func replay(
+    _ statement: Statement, _ text: String, _ diagnostic: Diagnostic, _ streamsBefore: UInt64
+  ) -> String? {
+    if diagnostic.error.category == .interrupt, let edit = interpreter.replayEdit,
+      let rewritten = edit.apply(to: statement, text: text)
+    {
+      return rewritten
+    }
+    let streams = interpreter.issuedStreams
+    guard streams != streamsBefore else { return nil }
+    return "seed \(interpreter.settings.seed) streams=\(streams)"
   }
 
   /// False for statements that only inspect (help, vars, quit): they stay out of session.ddc.

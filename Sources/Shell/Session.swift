@@ -32,6 +32,7 @@ public final class Session {
     stamp = Self.stamp(date)
     let fileManager = FileManager.default
     do {
+      try WriteGuard.check(directory: parent.path)
       try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
       directory = try Self.createUniqueDirectory(in: parent, base: Self.folderName(stamp, name))
       let header =
@@ -44,6 +45,8 @@ public final class Session {
       script = try Self.appending(directory.appendingPathComponent("session.ddc"))
     } catch let error as ShellError {
       throw error
+    } catch let refusal as WriteGuard.Refusal {
+      throw ShellError.io(path: parent.path, message: refusal.reason)
     } catch {
       throw ShellError.io(path: parent.path, message: error.localizedDescription)
     }
@@ -57,14 +60,23 @@ public final class Session {
   // MARK: - Recording
 
   /// Appends one statement, its output and any figures attached while it ran.
-  /// - Parameter replayable: also append the statement to `session.ddc`.
-  public func record(statement: String, output: String, replayable: Bool) throws {
+  /// - Parameters:
+  ///   - replayable: also append the statement to `session.ddc`.
+  ///   - replay: what to append to `session.ddc` instead (an interrupted command rewritten
+  ///     to stop where it stopped, or a `seed` line that keeps the random streams in step).
+  public func record(
+    statement: String, output: String, replayable: Bool, replay: String? = nil
+  ) throws {
     var block = "\n" + Self.fenced(statement, info: "ddcal")
     if !output.isEmpty { block += "\n" + Self.fenced(output, info: "text") }
     for figure in pendingFigures { block += "\n![](\(figure))\n" }
     pendingFigures = []
     try append(block, to: transcript)
-    if replayable { try append(statement + "\n", to: script) }
+    if let replay {
+      try append(replay + "\n", to: script)
+    } else if replayable {
+      try append(statement + "\n", to: script)
+    }
   }
 
   /// Embeds the image at `path` after the current statement's output, copying it into the

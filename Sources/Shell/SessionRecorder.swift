@@ -56,9 +56,13 @@ public final class SessionRecorder {
   }
 
   /// Records one statement; on failure prints a warning through `output` and stops recording.
-  func record(statement: String, output text: String, replayable: Bool, warnings: Output) {
+  func record(
+    statement: String, output text: String, replayable: Bool, replay: String? = nil,
+    warnings: Output
+  ) {
     do {
-      try current()?.record(statement: statement, output: text, replayable: replayable)
+      try current()?.record(
+        statement: statement, output: text, replayable: replayable, replay: replay)
     } catch {
       failed = true
       session = nil

@@ -14,20 +14,31 @@ public enum FileReplacement {
 
   /// Calls `body` with a fresh temporary path beside `path`, then renames it onto `path`.
   /// On any failure the temporary file is removed and `path` is untouched.
+  ///
+  /// Only a regular file (or nothing) is ever replaced: a device, fifo, socket or directory at
+  /// `path` is refused, so `save x "/dev/null"` cannot turn the device node into a file. A
+  /// symbolic link to a regular file is followed and its target replaced, the link kept.
+  /// Paths outside the `--sandbox` directories are refused (`WriteGuard`).
   /// - Parameters:
   ///   - failure: makes the caller's error from the system's reason when the rename fails.
   ///   - body: writes the complete file at the path it is given.
   public static func replace<E: Error>(
     _ path: String, failure: (_ reason: String) -> E, _ body: (String) throws(E) -> Void
   ) throws(E) {
-    let temporary = temporaryPath(beside: path)
+    let target: String
+    do throws(WriteGuard.Refusal) {
+      target = try WriteGuard.destination(of: path)
+    } catch {
+      throw failure(error.reason)
+    }
+    let temporary = temporaryPath(beside: target)
     do {
       try body(temporary)
     } catch {
       unlink(temporary)
       throw error
     }
-    guard rename(temporary, path) == 0 else {
+    guard rename(temporary, target) == 0 else {
       let reason = String(cString: strerror(errno))
       unlink(temporary)
       throw failure(reason)

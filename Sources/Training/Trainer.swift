@@ -34,6 +34,22 @@ public struct Trainer {
     _ model: ConvNet, images: NDArray, labels: [Int],
     progress: ((TrainingProgress) -> Void)? = nil, shouldStop: (() -> Bool)? = nil
   ) throws -> [EpochRecord] {
+    var records: [EpochRecord] = []
+    try train(
+      model, images: images, labels: labels, records: &records, progress: progress,
+      shouldStop: shouldStop)
+    return records
+  }
+
+  /// Trains like `train(_:images:labels:progress:shouldStop:)`, appending one record per
+  /// epoch to `records` as it finishes. When the run stops early (interrupted, or after
+  /// `options.stopAfterSteps`), `records` ends with a record of the partial epoch, so the
+  /// caller keeps the history of exactly the steps taken.
+  /// - Throws: as the other form; `records` holds what was done when it throws.
+  public func train(
+    _ model: ConvNet, images: NDArray, labels: [Int], records: inout [EpochRecord],
+    progress: ((TrainingProgress) -> Void)? = nil, shouldStop: (() -> Bool)? = nil
+  ) throws {
     try validate(model, images, labels)
     var rng = RandomStream(seed: options.seed, stream: 0x7472_6169_6E)
     let sgd = SGD(
@@ -42,7 +58,6 @@ public struct Trainer {
     let optimizer = SGDTrainer(sgd, parameterCount: model.parameters.count)
     let n = labels.count
     let steps = (n + options.batchSize - 1) / options.batchSize
-    var records: [EpochRecord] = []
     let runStart = DispatchTime.now()
     for epoch in 0..<options.epochs {
       let rate = options.schedule.rate(
@@ -53,7 +68,13 @@ public struct Trainer {
       let epochStart = DispatchTime.now()
       var meter = Meter()
       for step in 0..<steps {
-        if shouldStop?() == true { throw TrainingError.interrupted(epoch: epoch, step: step) }
+        let stop = stopReason(epoch * steps + step, shouldStop)
+        if stop != nil, meter.count > 0 {
+          records.append(
+            partialRecord(epoch, meter, rate, seconds(since: epochStart), step, steps))
+        }
+        if stop == .interrupted { throw TrainingError.interrupted(epoch: epoch, step: step) }
+        if stop == .stepLimit { return }
         let batch = Array(
           order[(step * options.batchSize)..<min(n, (step + 1) * options.batchSize)])
         let (loss, correct) = try trainStep(
@@ -76,7 +97,23 @@ public struct Trainer {
           epoch: epoch, loss: meter.meanLoss, accuracy: meter.accuracy, learningRate: rate,
           seconds: took, imagesPerSecond: Double(n) / max(took, 1e-9)))
     }
-    return records
+  }
+
+  private enum Stop { case interrupted, stepLimit }
+
+  /// Why the run stops before step `done` (counted from the start of the run), if it does.
+  private func stopReason(_ done: Int, _ shouldStop: (() -> Bool)?) -> Stop? {
+    if let limit = options.stopAfterSteps, done >= limit { return .stepLimit }
+    return shouldStop?() == true ? .interrupted : nil
+  }
+
+  /// The record of an epoch cut short after `step` of its `steps` steps.
+  private func partialRecord(
+    _ epoch: Int, _ meter: Meter, _ rate: Float, _ took: Double, _ step: Int, _ steps: Int
+  ) -> EpochRecord {
+    EpochRecord(
+      epoch: epoch, loss: meter.meanLoss, accuracy: meter.accuracy, learningRate: rate,
+      seconds: took, imagesPerSecond: Double(meter.count) / max(took, 1e-9))
   }
 
   /// One forward/backward/update; returns the batch loss and the number of correct predictions.

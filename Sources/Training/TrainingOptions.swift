@@ -37,6 +37,9 @@ public struct TrainingOptions: Sendable {
   public var mixupAlpha: Float?
   /// Seed of the shuffling, mixup and augmentation streams.
   public var seed: UInt64
+  /// Stop after this many steps of the planned run (the schedule still spans `epochs`), as
+  /// an interrupt there would: a run cut short is replayed exactly. nil runs to the end.
+  public var stopAfterSteps: Int?
 
   /// Defaults of the reference evaluation protocol (docs/ALGORITHMS.md §2.1): SGD, momentum 0.9,
   /// weight decay 5e-4, batch 256, lr 0.01 decayed ×0.1 at half time.

@@ -10,7 +10,9 @@ struct DDCal: ParsableCommand {
     discussion: """
       With no FILE and no -e, starts the interactive shell on a terminal, or runs standard \
       input as a script when it is piped. Scripts stop at the first error. Exit status: 0 \
-      success, 65 syntax error, 70 runtime error, 130 interrupted, 66 unreadable file.
+      success, 65 syntax error, 70 runtime error, 130 interrupted, 66 unreadable file. \
+      Scripts run as they are read. The REPL keeps its history in $DDCAL_HISTORY, else \
+      $HOME/.ddcal_history.
       """,
     version: ShellInfo.version)
 
@@ -38,6 +40,13 @@ struct DDCal: ParsableCommand {
   @Flag(name: .customLong("no-session"), help: "Do not record a session folder.")
   var noSession = false
 
+  @Flag(
+    help: """
+      Confine every write (save, figures, checkpoints, experts, sessions) to the working \
+      directory and the sessions directory: for running a script someone else wrote.
+      """)
+  var sandbox = false
+
   @Flag(help: "No banner and no progress lines.")
   var quiet = false
 
@@ -62,6 +71,10 @@ struct DDCal: ParsableCommand {
     options.sessionParent = noSession ? nil : URL(fileURLWithPath: sessionDirectory)
     options.quiet = quiet
     options.stderrIsTerminal = isatty(STDERR_FILENO) == 1
+    options.sandbox = sandbox
+    do { try Launcher.applySandbox(options) } catch {
+      throw ValidationError("--sandbox: \(error)")
+    }
     let runner = Launcher.makeRunner(options)
     let status = try runAll(runner)
     if status != 0 { throw ExitCode(status) }
@@ -75,12 +88,17 @@ struct DDCal: ParsableCommand {
       if status != 0 || runner.interpreter.exitRequest != nil { return status }
     }
     for file in files {
-      guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-        let message = "ddcal: cannot read '\(file)'\n"
+      let fd = open(file, O_RDONLY | O_CLOEXEC)
+      var info = stat()
+      guard fd >= 0, fstat(fd, &info) == 0, info.st_mode & S_IFMT != S_IFDIR else {
+        let reason = fd >= 0 ? "it is a directory" : String(cString: strerror(errno))
+        if fd >= 0 { close(fd) }
+        let message = "ddcal: cannot read '\(file)': \(reason)\n"
         try? FileHandle.standardError.write(contentsOf: Data(message.utf8))
         return 66
       }
-      let status = Launcher.runScript(text, name: file, runner: runner)
+      let status = Launcher.runScript(fileDescriptor: fd, name: file, runner: runner)
+      close(fd)
       if status != 0 || runner.interpreter.exitRequest != nil { return status }
     }
     let ranSomething = !statements.isEmpty || !files.isEmpty
@@ -89,9 +107,7 @@ struct DDCal: ParsableCommand {
       return Launcher.runInteractive(runner: runner, quiet: quiet)
     }
     guard !ranSomething else { return 0 }
-    let input = FileHandle.standardInput.readDataToEndOfFile()
-    return Launcher.runScript(
-      String(decoding: input, as: UTF8.self), name: "<stdin>", runner: runner)
+    return Launcher.runScript(fileDescriptor: STDIN_FILENO, name: "<stdin>", runner: runner)
   }
 }
 

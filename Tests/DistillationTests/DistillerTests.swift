@@ -6,7 +6,7 @@ import Testing
 
 @testable import Distillation
 
-@Suite struct DistillerTests {
+@Suite(.scratchDirectory) struct DistillerTests {
   /// The matching loss of `images` under one fixed draw (network, real batches, augmentation).
   func fixedLoss(_ method: DistillMethod, _ images: NDArray, experts: ExpertBuffer? = nil) throws
     -> Float

@@ -7,7 +7,7 @@ import Testing
 
 @testable import Distillation
 
-@Suite struct EarlyStageMatchingTests {
+@Suite(.scratchDirectory) struct EarlyStageMatchingTests {
   func run(_ options: DistillationOptions, pool: ExpertBuffer) throws -> DistillationState {
     let distiller = try Distiller(options: options, source: TinyProblem.source(), experts: pool)
     var state = try distiller.initialState()

@@ -6,7 +6,7 @@ import Testing
 
 @testable import Distillation
 
-@Suite struct SyntheticSetTests {
+@Suite(.scratchDirectory) struct SyntheticSetTests {
   @Test func realInitialisationSamplesEachClass() throws {
     var rng = RandomStream(seed: 1)
     let source = TinyProblem.source()

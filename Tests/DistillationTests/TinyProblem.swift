@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import NN
 import TensorCore
+import Testing
 
 @testable import Distillation
 
@@ -60,11 +61,40 @@ enum TinyProblem {
     return try ExpertTraining.train(options, data: source(), directory: directory)
   }
 
+  /// The running test's scratch directory (see `ScratchDirectory`).
+  @TaskLocal static var scratch: URL?
+
+  /// A fresh path called `name` inside the running test's scratch directory, which is
+  /// removed when the test ends; suites that write files carry the `.scratchDirectory` trait.
   static func temporaryPath(_ name: String) -> String {
-    let dir = FileManager.default.temporaryDirectory
-      .appendingPathComponent(
-        "ddcal-distill-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+    guard let scratch else {
+      Issue.record("temporaryPath needs a test with the .scratchDirectory trait")
+      return "/nonexistent/\(name)"
+    }
+    let dir = scratch.appendingPathComponent(UUID().uuidString)
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir.appendingPathComponent(name).path
   }
+}
+
+/// Gives each test of a suite a scratch directory (`TinyProblem.scratch`) and removes it
+/// when the test ends, whatever the test wrote there.
+struct ScratchDirectory: SuiteTrait, TestTrait, TestScoping {
+  var isRecursive: Bool { true }
+
+  func provideScope(
+    for test: Test, testCase: Test.Case?, performing function: () async throws -> Void
+  ) async throws {
+    guard !test.isSuite else { return try await function() }
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("ddcal-distill-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await TinyProblem.$scratch.withValue(directory) { try await function() }
+  }
+}
+
+extension Trait where Self == ScratchDirectory {
+  /// Each test gets a scratch directory, removed afterwards.
+  static var scratchDirectory: Self { ScratchDirectory() }
 }

@@ -33,8 +33,7 @@ extension ShellTestSuite {
 
     static let trainOptions = [
       "aug=", "batch=", "epochs=", "gamma=", "loss=", "lr=", "mixup=", "momentum=", "schedule=",
-      "seed=",
-      "smoothing=", "wd=",
+      "seed=", "smoothing=", "steps=", "wd=",
     ]
 
     @Test(arguments: [

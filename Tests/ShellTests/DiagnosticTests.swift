@@ -60,7 +60,7 @@ extension ShellTestSuite {
           ^~~~~~~~~
           note: usage: train MODEL DATA [epochs=INT] [lr=FLOAT] [batch=INT] [momentum=FLOAT] \
           [wd=FLOAT] [schedule=step|constant] [loss=ce|ls|focal] [smoothing=FLOAT] \
-          [gamma=FLOAT] [mixup=FLOAT] [aug=STRING] [seed=INT]
+          [gamma=FLOAT] [mixup=FLOAT] [aug=STRING] [seed=INT] [steps=INT]
 
           """),
       Case(

@@ -81,9 +81,10 @@ extension ShellTestSuite {
       #expect(run.out == "2\n")
     }
 
+    /// Scripts run as they are read, so statements before a syntax error have run.
     @Test(arguments: [
-      ("print 1\nprint (1 +\n", Int32(65), ""),
-      ("print 1\nx = ]\nprint 2\n", 65, ""),
+      ("print 1\nprint (1 +\n", Int32(65), "1\n"),
+      ("print 1\nx = ]\nprint 2\n", 65, "1\n"),
       ("print 1\nprint nope\nprint 2\n", 70, "1\n"),
       ("print 1\nquit 3\nprint 2\n", 3, "1\n"),
       ("exit\n", 0, ""),

@@ -34,13 +34,18 @@ extension ShellTestSuite {
       emb = tsne f perplexity=10 iterations=50 early=20 seed=0
       """
 
-    /// Session folders (where figures go) live here, never in the working directory.
-    static let sessions = FileManager.default.temporaryDirectory
-      .appendingPathComponent("ddcal-registry-\(UUID().uuidString.prefix(8))")
+    /// Runs `body` with a fresh directory for session folders (where figures go, never the
+    /// working directory), removed afterwards.
+    static func withSessions<R>(_ body: (URL) throws -> R) throws -> R {
+      let sessions = FileManager.default.temporaryDirectory
+        .appendingPathComponent("ddcal-registry-\(UUID().uuidString.prefix(8))")
+      defer { try? FileManager.default.removeItem(at: sessions) }
+      return try body(sessions)
+    }
 
     /// A harness with `fm` (a small train/test pair), `c10` (tiny RGB pair) and `setup` run,
     /// recording its session under `sessions`.
-    static func harness() throws -> Harness {
+    static func harness(sessions: URL) throws -> Harness {
       let harness = Harness(sessions: sessions)
       harness.bind("full", Harness.fashionMNIST)
       let result = harness.script(setup)
@@ -67,16 +72,23 @@ extension ShellTestSuite {
     @Test(arguments: entries.filter { !$0.exampleNeedsFiles }.map(\.name))
     func exampleRuns(_ name: String) throws {
       let command = try #require(Self.entries.first { $0.name == name })
-      let harness = try Self.harness()
-      let result = harness.script(Self.tiny(command.example))
-      let allowed: [Runner.Outcome] = command.name == "quit" ? [.exit(0)] : [.success]
-      #expect(allowed.contains(result.outcome), "\(name): \(command.example)\n\(result.err)")
-      #expect(harness.interpreter.undeclaredReads.isEmpty, "\(harness.interpreter.undeclaredReads)")
+      try Self.withSessions { sessions in
+        let harness = try Self.harness(sessions: sessions)
+        let result = harness.script(Self.tiny(command.example))
+        let allowed: [Runner.Outcome] = command.name == "quit" ? [.exit(0)] : [.success]
+        #expect(allowed.contains(result.outcome), "\(name): \(command.example)\n\(result.err)")
+        #expect(
+          harness.interpreter.undeclaredReads.isEmpty, "\(harness.interpreter.undeclaredReads)")
+      }
     }
 
     /// Every field each object lists reads without error.
     @Test func everyListedFieldResolves() throws {
-      let harness = try Self.harness()
+      try Self.withSessions { try Self.checkEveryListedField(sessions: $0) }
+    }
+
+    static func checkEveryListedField(sessions: URL) throws {
+      let harness = try Self.harness(sessions: sessions)
       let more = """
         s = sweep net syn val=heldout ratios=[0.1, 0.3]
         m = metrics net te

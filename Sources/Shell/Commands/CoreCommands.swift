@@ -5,10 +5,11 @@ public enum CoreCommands: CommandProvider {
 
   static var help: Command {
     Command(
-      name: "help", family: .core, summary: "Lists commands, or shows one command in full.",
+      name: "help", family: .core,
+      summary: "Lists commands, or shows one command (or keyword: for, in, and…) in full.",
       parameters: [
         .positional(
-          "command", .word, optional: true, doc: "the command to describe",
+          "command", .word, optional: true, doc: "the command or keyword to describe",
           completion: .commands)
       ],
       example: "help train", isRecorded: false
@@ -20,9 +21,14 @@ public enum CoreCommands: CommandProvider {
       }
       // Methods of values (`fm.train.sample`) have help too: `help sample`.
       let methods = CommandRegistry.methods
+      if let keyword = Keyword(rawValue: name), registry.command(named: name) == nil {
+        context.output.write(HelpFormatter.detail(keyword))
+        return .none
+      }
       guard let command = registry.command(named: name) ?? methods.first(where: { $0.name == name })
       else {
-        let suggestion = Suggestions.closest(to: name, in: registry.names + methods.map(\.name))
+        let suggestion = Suggestions.closest(
+          to: name, in: registry.names + methods.map(\.name) + Keyword.allCases.map(\.rawValue))
         throw context.arguments.failure(
           .unknownCommand(name, suggestion: suggestion), at: "command")
       }

@@ -78,7 +78,9 @@ public enum DataCommands: CommandProvider {
         temperature. Tables — training histories, sweeps, metric reports — save as .csv (a
         header row, numbers with the digits that read back exactly) or .npz (one member per
         column). numpy reads every file (np.load), pandas the CSVs. Writes are atomic: a
-        crash never leaves a half-written file.
+        crash never leaves a half-written file. Only a regular file is ever replaced: a
+        device such as /dev/null, a fifo or a directory is refused with an error (the device
+        stays as it was); a symbolic link to a file has its target replaced.
         """,
       parameters: [
         .positional("value", .any, doc: "what to save"),

@@ -52,6 +52,9 @@ extension DistillCommands {
     if args.isGiven("checkpoint") {
       let path = try args.string("checkpoint")
       let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
+      do throws(WriteGuard.Refusal) { _ = try WriteGuard.destination(of: path) } catch {
+        throw args.invalid("checkpoint", error.reason)
+      }
       try? FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
       o.checkpointPath = path
       o.checkpointEvery = try args.int("checkpoint_every")

@@ -47,6 +47,9 @@ extension DistillCommands {
       var directory = "experts"
       if args.isGiven("dir") {
         directory = try args.string("dir")
+        do throws(WriteGuard.Refusal) { try WriteGuard.check(directory: directory) } catch {
+          throw args.invalid("dir", error.reason)
+        }
       } else if let session = try context.session() {
         directory = session.directory.appendingPathComponent("experts").path
       }
@@ -277,9 +280,9 @@ extension DistillCommands {
   /// A training loop's stop as the shell reports it: Ctrl-C (`note` added to where it stopped)
   /// or a failure of `command`.
   static func shellError(_ error: TrainingError, command: String, note: String = "") -> ShellError {
-    if case .interrupted = error {
+    if case .interrupted(let epoch, let step) = error {
       Interrupt.clear()
-      return .interrupted(at: "\(error)" + note)
+      return .interrupted(at: "epoch \(epoch + 1), step \(step + 1)" + note)
     }
     return .commandFailed(command: command, message: "\(error)")
   }

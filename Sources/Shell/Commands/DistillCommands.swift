@@ -37,7 +37,9 @@ public enum DistillCommands: CommandProvider {
         iteration from U[r_range]. No public MDT code exists: this is our reconstruction.
         checkpoint="file.npz" writes the state every checkpoint_every iterations (atomically);
         `resume` continues it with the same result as an uninterrupted run. Ctrl-C stops after
-        the current iteration and still binds the set made so far. eval_every=k test=fm trains
+        the current iteration and still binds the set made so far (and writes the checkpoint);
+        session.ddc then records the statement with stop=k, which stops at the same iteration,
+        so a replay rebuilds the same set. eval_every=k test=fm trains
         eval_models fresh networks on the set every k iterations (the protocol of
         `evaluate_set`) and prints their test accuracy and ECE.
         """,
@@ -122,6 +124,7 @@ public enum DistillCommands: CommandProvider {
           "eval_epochs", .int, default: .int(300), bounds: .epochs, unit: "epochs",
           doc: "epochs per periodic evaluation"),
         .keyword("seed", .int, bounds: .seed, doc: "initialisation and sampling seed"),
+        stopParameter,
       ],
       example: "syn = distill dm fm.train ipc=10 iterations=200 width=32 mdt=fixed r=0.1"
     ) { context in
@@ -148,8 +151,11 @@ public enum DistillCommands: CommandProvider {
       discussion: """
         Reads the options saved in the checkpoint and runs the remaining iterations (or up to
         iterations= if given), checkpointing to the same file. Give the same real data it was
-        started with; mtt and edd read their experts (edd: its pool) from the saved directory
-        unless experts= is given.
+        started with: the checkpoint stores a fingerprint of it (count, shape, classes and a
+        CRC-32 of pixels and labels) and other data is an error; a checkpoint from before
+        fingerprints loads with a note. iterations= at or below the checkpoint's count runs
+        nothing (a note says so). mtt and edd read their experts (edd: its pool) from the
+        saved directory unless experts= is given.
         """,
       parameters: [
         .positional("checkpoint", .path, doc: "the checkpoint written by distill"),
@@ -159,6 +165,7 @@ public enum DistillCommands: CommandProvider {
         .keyword(
           "experts", .oneOf([.object(of: ExpertsObject.self), .path]),
           doc: "mtt expert trajectories"),
+        stopParameter,
       ],
       example: "syn = resume \"dm.npz\" fm.train iterations=400",
       exampleNeedsFiles: true
@@ -190,8 +197,16 @@ public enum DistillCommands: CommandProvider {
         throw args.invalid("checkpoint", "\(error)")
       }
       state.set.settings = options.settings
+      try checkResume(state, data: data, options: options, context)
       return try run(distiller, &state, context)
     }
+  }
+
+  /// `stop=`: what an interrupted run records in session.ddc to replay to the same state.
+  static var stopParameter: Parameter {
+    .keyword(
+      "stop", .int, bounds: .closed(0, 1_000_000), unit: "iterations",
+      doc: "stop after this many iterations, as Ctrl-C there would (iterations= unchanged)")
   }
 
   static func makeDistiller(
@@ -212,23 +227,31 @@ public enum DistillCommands: CommandProvider {
     let options = distiller.options
     let periodic = try periodicEvaluation(options, context)
     let first = state.set.iteration
+    let stop = try stopIteration(context.arguments)
+    var completed = first
     let bar = context.progress(
       "distill \(options.method.rawValue)", total: max(options.iterations - first, 0), unit: "it")
     do {
       try distiller.run(
         &state,
         progress: { p in
+          completed = p.iteration + 1
           var status = String(format: "it %d/%d loss %.4f", p.iteration + 1, p.iterations, p.loss)
           if p.maskRatio > 0 { status += String(format: " r %.3f", p.maskRatio) }
           if let lr = p.stepSize { status += String(format: " lr %.4g", lr) }
           status += String(format: " %.2f it/s", p.iterationsPerSecond)
           bar.update(p.iteration + 1 - first, status: status)
-        }, shouldStop: { Interrupt.isRequested },
+        }, shouldStop: { Interrupt.isRequested || stop.map { completed >= $0 } == true },
         afterIteration: periodic.map { evaluate in { state in try evaluate(state, bar) } })
       bar.finish()
+    } catch DistillationError.interrupted where !Interrupt.isRequested {
+      // stop= reached: end as an interrupt there would, checkpoint included.
+      bar.finish()
+      if let path = options.checkpointPath { try state.save(to: path) }
     } catch let error as TrainingError {
       bar.finish()
       context.keepPartialResult(.object(try DatasetObject(synthetic: state.set)))
+      context.recordReplay(option: "stop", value: "\(state.set.iteration)")
       throw shellError(
         error, command: "distill",
         note: " of a periodic evaluation; the set keeps \(state.set.iteration) iterations")
@@ -237,6 +260,7 @@ public enum DistillCommands: CommandProvider {
       switch error {
       case .interrupted(let iteration):
         context.keepPartialResult(.object(try DatasetObject(synthetic: state.set)))
+        context.recordReplay(option: "stop", value: "\(state.set.iteration)")
         if let path = options.checkpointPath { try state.save(to: path) }
         Interrupt.clear()
         throw ShellError.interrupted(
@@ -250,5 +274,42 @@ public enum DistillCommands: CommandProvider {
       "distilled \(state.set.labels.count) images (\(options.method.rawValue), "
         + "\(state.set.iteration) iterations)")
     return .object(try DatasetObject(synthetic: state.set))
+  }
+}
+
+extension DistillCommands {
+  /// Refuses other real data than the checkpoint's; notes what cannot be checked or will not
+  /// run.
+  static func checkResume(
+    _ state: DistillationState, data: Dataset, options: DistillationOptions,
+    _ context: CommandContext
+  ) throws {
+    let args = context.arguments
+    if let saved = state.dataFingerprint {
+      let given = data.fingerprint
+      guard saved == given else {
+        throw args.invalid(
+          "data",
+          "differs from the data the checkpoint was distilled from (\(saved)); given "
+            + given)
+      }
+    } else {
+      context.output.line(
+        "note: the checkpoint has no data fingerprint (written by an older ddcal), so the "
+          + "real data cannot be checked")
+    }
+    if options.iterations <= state.set.iteration {
+      context.output.line(
+        "note: iterations=\(options.iterations) is not above the checkpoint's "
+          + "\(state.set.iteration) iterations: nothing to run; the set is returned as saved")
+    }
+  }
+
+  /// The `stop=` argument, nil when not given.
+  static func stopIteration(_ args: Arguments) throws -> Int? {
+    guard args.isGiven("stop") else { return nil }
+    let stop = try args.int("stop")
+    guard stop >= 0 else { throw args.invalid("stop", "must be ≥ 0") }
+    return stop
   }
 }

@@ -8,10 +8,15 @@ public enum SessionCommands: CommandProvider {
       name: "seed", family: .session, summary: "Sets or shows the global random seed.",
       discussion: """
         Commands without their own seed= draw numbered streams from the global seed, so a \
-        script gives the same results on every run. Setting the seed restarts the numbering.
+        script gives the same results on every run. Setting the seed restarts the numbering; \
+        streams=k continues it after k streams (session.ddc records this after a statement \
+        that drew streams but failed or was interrupted, so a replay draws the same numbers).
         """,
       parameters: [
-        .positional("value", .int, optional: true, bounds: .atLeast(0), doc: "the new seed (≥ 0)")
+        .positional("value", .int, optional: true, bounds: .atLeast(0), doc: "the new seed (≥ 0)"),
+        .keyword(
+          "streams", .int, default: .int(0), bounds: .atLeast(0),
+          doc: "streams already drawn from this seed"),
       ],
       example: "seed 42"
     ) { context in
@@ -20,7 +25,8 @@ public enum SessionCommands: CommandProvider {
         return .none
       }
       let value = try context.arguments.int("value")
-      context.interpreter.setSeed(UInt64(value))
+      let streams = try context.arguments.int("streams")
+      context.interpreter.setSeed(UInt64(value), streamsIssued: UInt64(streams))
       return .none
     }
   }

@@ -22,8 +22,10 @@ public enum TrainCommands: CommandProvider {
         evaluation protocol does (aug="color_crop_cutout_flip_scale_rotate"); none by default.
         epochs=E runs exactly E passes over the data, the lr dropping after E/2 of them (the
         reference loop runs E + 1 passes; use epochs=301 to match its 300). Ctrl-C stops after
-        the current step and keeps the model as trained so far. A NaN or infinite loss stops
-        with the epoch and step.
+        the current step and keeps the model as trained so far (h = train … still binds the
+        history of the steps taken); session.ddc then records the statement with steps=k,
+        which stops at the same step, so a replay reaches the same weights. A NaN or infinite
+        loss stops with the epoch and step.
         """,
       parameters: [
         .positional("model", .object(of: ModelObject.self), doc: "the network (trained in place)"),
@@ -58,6 +60,9 @@ public enum TrainCommands: CommandProvider {
         .keyword(
           "aug", .string, default: .string("none"), doc: "DSA strategy or \"none\" (per batch)"),
         .keyword("seed", .int, bounds: .seed, doc: "shuffling/mixup/augmentation seed"),
+        .keyword(
+          "steps", .int, bounds: .atLeast(0), unit: "steps",
+          doc: "stop after this many steps of the epochs= run (its schedule unchanged)"),
       ],
       example: "train net fm.train epochs=5 lr=0.01 batch=256"
     ) { context in
@@ -73,27 +78,21 @@ public enum TrainCommands: CommandProvider {
     case .step: schedule = .stepAtHalf(factor: 0.1)
     case .constant: schedule = .constant
     }
-    return TrainingOptions(
+    var options = TrainingOptions(
       epochs: epochs, batchSize: batch, learningRate: Float(try args.float("lr")),
       momentum: Float(try args.float("momentum")), weightDecay: Float(try args.float("wd")),
       schedule: schedule, objective: try objective(args), mixupAlpha: try mixupAlpha(args),
       seed: seed)
+    if args.isGiven("steps") { options.stopAfterSteps = try args.int("steps") }
+    return options
   }
 
   /// The loss of loss=, smoothing= and gamma= (shared by train, evaluate_set and
   /// calibration_table).
   static func objective(_ args: Arguments) throws -> Objective {
     switch try args.choice("loss", as: LossChoice.self) {
-    case .ls:
-      let epsilon = try args.float("smoothing")
-      guard epsilon >= 0, epsilon < 1 else {
-        throw args.invalid("smoothing", "ε must be in [0, 1)")
-      }
-      return .labelSmoothing(epsilon: Float(epsilon))
-    case .focal:
-      let gamma = try args.float("gamma")
-      guard gamma >= 0, gamma <= 100 else { throw args.invalid("gamma", "γ must be in [0, 100]") }
-      return .focal(gamma: Float(gamma))
+    case .ls: return .labelSmoothing(epsilon: Float(try args.float("smoothing")))
+    case .focal: return .focal(gamma: Float(try args.float("gamma")))
     case .ce: return .crossEntropy
     }
   }
@@ -125,9 +124,10 @@ public enum TrainCommands: CommandProvider {
       model.model.config, batch: min(options.batchSize, data.count), args, lower: "batch")
     let steps = (data.count + options.batchSize - 1) / options.batchSize
     let bar = context.progress("train", total: options.epochs * steps, unit: "step")
+    var records: [EpochRecord] = []
     do {
-      let records = try Trainer(options: options, augmentation: try augmentation(args)).train(
-        model.model, images: data.images, labels: data.labels,
+      try Trainer(options: options, augmentation: try augmentation(args)).train(
+        model.model, images: data.images, labels: data.labels, records: &records,
         progress: { p in
           bar.update(
             p.epoch * p.stepsPerEpoch + p.step + 1,
@@ -143,6 +143,11 @@ public enum TrainCommands: CommandProvider {
       bar.finish()
       switch error {
       case .interrupted(let epoch, let step):
+        // The weights changed in place: the model is what `steps=` replays to.
+        model.temperature = 1
+        model.origin = describe(model, data, args)
+        context.keepPartialResult(.object(HistoryObject(records)))
+        context.recordReplay(option: "steps", value: "\(epoch * steps + step)")
         throw ShellError.interrupted(at: "epoch \(epoch + 1), step \(step + 1)")
       case .invalidInput(let message): throw args.invalid("data", message)
       case .nonFinite: throw ShellError.commandFailed(command: "train", message: "\(error)")

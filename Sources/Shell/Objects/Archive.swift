@@ -27,7 +27,10 @@ enum Archive {
     let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
     if !FileManager.default.fileExists(atPath: parent.path) {
       do {
+        try WriteGuard.check(directory: parent.path)
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+      } catch let refusal as WriteGuard.Refusal {
+        throw ShellError.io(path: path, message: refusal.reason)
       } catch {
         throw ShellError.io(
           path: parent.path, message: "cannot create the folder: \(error.localizedDescription)")

@@ -110,6 +110,14 @@ final class Harness {
     return (outcome, sink.stdout, sink.stderr)
   }
 
+  /// Runs `body` (which drives `runner` itself, e.g. through a `ScriptReader`); returns its
+  /// result and what it printed.
+  func capture<R>(_ body: () throws -> R) rethrows -> (value: R, out: String, err: String) {
+    sink.clear()
+    let value = try body()
+    return (value, sink.stdout, sink.stderr)
+  }
+
   /// The real Fashion-MNIST as `load fashion-mnist` returns it, loaded once per test process
   /// (about a second) and shared: the object is immutable. Tests that only need a dataset
   /// in a variable bind it instead of loading again; transcripts run the real `load`.
