@@ -9,6 +9,9 @@ public enum DistillMethod: String, Sendable, CaseIterable {
   /// Matching training trajectories through unrolled student steps (Cazenavette et al., 2022;
   /// docs/ALGORITHMS.md §7).
   case mtt
+  /// Remember the Past: bases and addresses learned by back-propagation through an unrolled
+  /// inner training run with momentum (Deng & Russakovsky, 2022; docs/ALGORITHMS.md §15).
+  case rtp
 
   /// One line for help text.
   public var summary: String {
@@ -17,6 +20,7 @@ public enum DistillMethod: String, Sendable, CaseIterable {
     case .dsa: return "gradient matching with siamese DSA augmentation, second order"
     case .dm: return "class-mean embedding matching in random networks, first order"
     case .mtt: return "trajectory matching against expert snapshots, unrolled student steps"
+    case .rtp: return "addressable memories through unrolled momentum SGD (BPTT), second order"
     }
   }
 }

@@ -72,7 +72,9 @@ public struct DistillationState: Sendable, Equatable {
     }
     let set = try SyntheticSet(npz: archive)
     let velocity = archive["ddcal.checkpoint.image_velocity"]?.float32Array
-    if let velocity, velocity.shape != set.images.shape {
+    // An RTP set's optimizer moves the flattened bases and addresses, not the pixels.
+    let optimized = set.memory.map { [$0.parameterCount] } ?? set.images.shape
+    if let velocity, velocity.shape != optimized {
       throw DistillationError.malformedFile(
         path: path, message: "image velocity has the wrong shape")
     }

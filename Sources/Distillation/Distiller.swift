@@ -65,9 +65,14 @@ public struct Distiller {
   /// The state before iteration 0: initial images, fresh optimizers, the settings recorded.
   public func initialState() throws -> DistillationState {
     var rng = RandomStream(seed: options.seed, stream: 0x696E_6974)  // "init"
-    var set = try SyntheticSet.initialize(
-      from: source, imagesPerClass: options.imagesPerClass,
-      initialization: options.initialization, rng: &rng)
+    var set =
+      options.method == .rtp
+      ? try SyntheticSet.initialize(
+        memoryFrom: source, budget: options.imagesPerClass, bases: options.bases,
+        downsample: options.downsample, rng: &rng)
+      : try SyntheticSet.initialize(
+        from: source, imagesPerClass: options.imagesPerClass,
+        initialization: options.initialization, rng: &rng)
     set.settings = options.settings
     var stepSize: PixelOptimizer? = nil
     if options.method == .mtt {
@@ -142,6 +147,8 @@ public struct Distiller {
         loss = g.loss
       case .mtt:
         loss = try mttStep(&state, ratio: ratio, iteration: iteration, rng: &rng)
+      case .rtp:
+        loss = try rtpStep(&state, ratio: ratio, iteration: iteration, rng: &rng)
       }
     } catch DistillationError.interrupted {
       throw DistillationError.interrupted(iteration: iteration)
@@ -168,6 +175,23 @@ public struct Distiller {
     stepOptimizer.step(&lr, gradient: NDArray(shape: [1], data: [g.stepSize ?? 0]))
     state.stepSizeOptimizer = stepOptimizer
     state.set.learningRate = lr.data[0]
+    return g.loss
+  }
+
+  /// RTP's outer update (docs/ALGORITHMS.md §15.2): the exact gradient through the unrolled inner
+  /// run, its global norm clipped, one SGD-with-momentum step on bases and addresses together.
+  private func rtpStep(
+    _ state: inout DistillationState, ratio: Float, iteration: Int, rng: inout RandomStream
+  ) throws -> Float {
+    guard let memory = state.set.memory else {
+      throw DistillationError.invalidOption(.bases, "an rtp run needs a set of bases and addresses")
+    }
+    let g = RememberThePast.gradient(memory, context, ratio: ratio, rng: &rng)
+    try check(IterationGradient(loss: g.loss, images: g.parameters), iteration)
+    var parameters = memory.flattened
+    state.imageOptimizer.step(
+      &parameters, gradient: RememberThePast.clipped(g.parameters, maxNorm: RememberThePast.clip))
+    state.set.update(memory: memory.replacing(flattened: parameters))
     return g.loss
   }
 

@@ -24,6 +24,8 @@ import Testing
       return try TrajectoryMatching.gradient(
         images, stepSize: 0.01, experts: experts!, context, ratio: 0, rng: &rng
       ).loss
+    case .rtp:
+      preconditionFailure("an rtp set is bases and addresses: RememberThePastTests")
     }
   }
 
@@ -69,7 +71,7 @@ import Testing
     #expect(a.losses == b.losses)
   }
 
-  @Test(arguments: [DistillMethod.dm, .dc, .mtt])
+  @Test(arguments: [DistillMethod.dm, .dc, .mtt, .rtp])
   func checkpointThenResumeEqualsAnUninterruptedRun(_ method: DistillMethod) throws {
     let experts = method == .mtt ? try TinyProblem.experts() : nil
     let source = TinyProblem.source()
@@ -97,6 +99,7 @@ import Testing
     #expect(resumed.set.iteration == 2)
     try Distiller(options: saved, source: source, experts: experts).run(&resumed)
     #expect(resumed.set.images == reference.set.images)
+    #expect(resumed.set.memory == reference.set.memory)
     #expect(resumed.set.learningRate == reference.set.learningRate)
     #expect(resumed.losses == reference.losses)
   }

@@ -42,6 +42,11 @@ enum TinyProblem {
     o.seed = 3
     if method == .mtt { o.imageLearningRate = 10 }
     if method == .dc || method == .dsa { o.imageLearningRate = 1 }
+    if method == .rtp {
+      // Budget 2 images per class of 2×8×8 with 4 bases of 2×4×4: 53 addresses per class.
+      (o.bases, o.downsample, o.syntheticBatch, o.studentChunk) = (4, 2, 4, 8)
+      (o.networkLearningRate, o.imageLearningRate, o.syntheticSteps) = (0.1, 3, 6)
+    }
     return o
   }
 

@@ -29,7 +29,7 @@ extension DistillCommands {
     if args.isGiven("iterations") { o.iterations = try args.int("iterations") }
     if args.isGiven("lr_img") { o.imageLearningRate = Float(try args.float("lr_img")) }
     o.imageMomentum = Float(try args.float("momentum"))
-    o.realBatch = try args.int("batch_real")
+    if args.isGiven("batch_real") { o.realBatch = try args.int("batch_real") }
     if args.isGiven("init") {
       o.initialization = try args.choice("init", as: SyntheticInitialization.self)
     }
@@ -45,13 +45,16 @@ extension DistillCommands {
     if args.isGiven("outer_loop") { o.outerLoop = try args.int("outer_loop") }
     if args.isGiven("inner_loop") { o.innerLoop = try args.int("inner_loop") }
     o.networkLearningRate = Float(try args.float("lr_net"))
-    o.syntheticSteps = try args.int("syn_steps")
+    if args.isGiven("syn_steps") { o.syntheticSteps = try args.int("syn_steps") }
     o.expertEpochs = try args.int("expert_epochs")
     o.maxStartEpoch = try args.int("max_start_epoch")
     o.stepSizeLearningRate = Float(try args.float("lr_lr"))
     o.initialStepSize = Float(try args.float("lr_teacher"))
     if args.isGiven("batch_syn") { o.syntheticBatch = try args.int("batch_syn") }
     o.studentChunk = try args.int("chunk")
+    o.bases = try args.int("bases")
+    o.downsample = try args.int("downsample")
+    o.innerMomentum = Float(try args.float("inner_momentum"))
     if args.isGiven("checkpoint") {
       let path = try args.string("checkpoint")
       let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -92,6 +95,10 @@ extension DistillCommands {
     case .network: return "data"
     case .experts: return "experts"
     case .settings: return "method"
+    case .bases: return "bases"
+    case .downsample: return "downsample"
+    case .innerMomentum: return "inner_momentum"
+    case .initialization: return "init"
     }
   }
 

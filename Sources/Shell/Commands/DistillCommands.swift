@@ -13,7 +13,8 @@ public enum DistillCommands: CommandProvider {
   static var distill: Command {
     Command(
       name: "distill", family: .distill,
-      summary: "Distils a dataset into ipc learnable images per class (DC, DSA, DM, MTT; MDT).",
+      summary:
+        "Distils a dataset into ipc learnable images per class (DC, DSA, DM, MTT, RTP; MDT).",
       discussion: """
         Backbones (docs/ALGORITHMS.md §5–§7): dc (gradient matching, second order), dsa (dc with
         siamese DSA augmentation), dm (class-mean embedding matching, first order, the cheapest) and
@@ -23,6 +24,14 @@ public enum DistillCommands: CommandProvider {
         lr_img 0.1 / 0.1 / 1 / 1000; init noise for dc, real otherwise; aug none for dc, the full
         DSA strategy otherwise. Those runs take hours to days on a CPU: start with fewer
         iterations and width=32.
+        rtp (Remember the Past, docs/ALGORITHMS.md §15) learns `bases` shared memories at
+        1/downsample resolution and one address (K coefficients) per image; ipc stays a storage
+        budget that the bases and addresses share, so the set holds many more images than ipc
+        per class (`.bases` and `.addresses` show them). Each iteration trains a fresh network
+        syn_steps steps (default 150) of SGD (lr_net, inner_momentum) on batch_syn images per
+        class (default 32) and back-propagates the cross-entropy on batch_real real images per
+        class (default 64) exactly through every step; the outer step is SGD lr_img 0.1,
+        momentum 0.5, gradient norm clipped to 2. Defaults: 1000 iterations, aug none.
         mdt=fixed zeroes each synthetic input element with probability r before the backbone's
         criterion (no rescaling; Masked Distillation Training, paper §4.2); mdt=ds draws r per
         iteration from U[r_range]. No public MDT code exists: this is our reconstruction.
@@ -42,8 +51,8 @@ public enum DistillCommands: CommandProvider {
         .keyword("lr_img", .float, doc: "pixel learning rate (default per method)"),
         .keyword("momentum", .float, default: .float(0.5), doc: "pixel SGD momentum"),
         .keyword(
-          "batch_real", .int, default: .int(256), unit: "images/class",
-          doc: "real images per class per match"),
+          "batch_real", .int, unit: "images/class",
+          doc: "real images per class per match (default 256; rtp 64)"),
         .keyword("init", .choice(of: SyntheticInitialization.self), doc: "initial images"),
         .keyword(
           "aug", .string,
@@ -61,15 +70,21 @@ public enum DistillCommands: CommandProvider {
         .keyword(
           "inner_loop", .int, doc: "dc/dsa network epochs between matches (default from ipc)"),
         .keyword("lr_net", .float, default: .float(0.01), doc: "dc/dsa inner network lr"),
-        .keyword("syn_steps", .int, default: .int(20), doc: "mtt student steps N"),
+        .keyword("syn_steps", .int, doc: "mtt student steps N (default 20); rtp inner steps (150)"),
         .keyword("expert_epochs", .int, default: .int(3), doc: "mtt target epochs M"),
         .keyword("max_start_epoch", .int, default: .int(25), doc: "mtt start epoch bound T+"),
         .keyword("lr_lr", .float, default: .float(1e-5), doc: "mtt step-size learning rate"),
         .keyword("lr_teacher", .float, default: .float(0.01), doc: "mtt initial step size"),
-        .keyword("batch_syn", .int, doc: "mtt student batch (default: the whole set)"),
+        .keyword(
+          "batch_syn", .int,
+          doc: "mtt student batch (default: the whole set); rtp images per class per step (32)"),
         .keyword(
           "chunk", .int, default: .int(50), unit: "images",
-          doc: "mtt sub-batch per graph (memory ∝ chunk)"),
+          doc: "mtt/rtp sub-batch per graph (memory ∝ chunk)"),
+        .keyword("bases", .int, default: .int(16), doc: "rtp shared bases (memories) K"),
+        .keyword(
+          "downsample", .int, default: .int(2), doc: "rtp bases at 1/downsample of the image side"),
+        .keyword("inner_momentum", .float, default: .float(0.9), doc: "rtp inner SGD momentum"),
         .keyword(
           "experts", .oneOf([.object(of: ExpertsObject.self), .path]),
           doc: "mtt expert trajectories"),
@@ -87,7 +102,10 @@ public enum DistillCommands: CommandProvider {
           doc: "epochs per periodic evaluation"),
         .keyword("seed", .int, doc: "initialisation and sampling seed"),
       ],
-      example: "syn = distill dm fm.train ipc=10 iterations=200 width=32 mdt=fixed r=0.1"
+      example: """
+        syn = distill dm fm.train ipc=10 iterations=200 width=32 mdt=fixed r=0.1
+        mem = distill rtp fm.train ipc=1 bases=16 syn_steps=10 batch_syn=4 iterations=100 width=16
+        """
     ) { context in
       let args = context.arguments
       let data = try args.dataset("data")
