@@ -69,7 +69,7 @@ public enum DistillCommands: CommandProvider {
         .keyword("outer_loop", .int, doc: "dc/dsa outer loops (default from ipc)"),
         .keyword(
           "inner_loop", .int, doc: "dc/dsa network epochs between matches (default from ipc)"),
-        .keyword("lr_net", .float, default: .float(0.01), doc: "dc/dsa inner network lr"),
+        .keyword("lr_net", .float, default: .float(0.01), doc: "dc/dsa/rtp inner network lr"),
         .keyword("syn_steps", .int, doc: "mtt student steps N (default 20); rtp inner steps (150)"),
         .keyword("expert_epochs", .int, default: .int(3), doc: "mtt target epochs M"),
         .keyword("max_start_epoch", .int, default: .int(25), doc: "mtt start epoch bound T+"),
