@@ -2,7 +2,7 @@ import Datasets
 import TensorCore
 
 /// SGD with momentum on a raw array, PyTorch semantics (v ← μv + g, the first v = g;
-/// x ← x − η v): the optimizer of the synthetic pixels and of MTT's step size.
+/// x ← x − η v): the optimizer of the synthetic pixels, of MTT's step size and of RTP's memory.
 public struct PixelOptimizer: Sendable, Equatable {
   public var learningRate: Float
   public var momentum: Float
