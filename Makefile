@@ -41,7 +41,7 @@ format:
 	SWIFT=$(SWIFT) Scripts/lint.sh --fix
 
 ## bench: performance figures (SGEMM rate, ConvNet throughput, second-order step, SVD, MTT,
-## DC, EDD, t-SNE).
+## DC, EDD, RTP, t-SNE).
 ## With PYTORCH=/path/to/venv/bin/python (torch and numpy from PyPI, outside the repo), the
 ## PyTorch comparison scripts of Scripts/bench run right after, for side-by-side ratios.
 PYTORCH ?=
@@ -52,11 +52,13 @@ bench: deps
 	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench mtt
 	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench dc
 	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench edd
+	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench rtp
 	OPENBLAS_NUM_THREADS=$(THREADS) .build/release/ddcal-bench tsne
 	@if [ -n "$(PYTORCH)" ]; then \
 	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_convnet_throughput.py 0 4 && \
 	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_mtt.py 20 && \
 	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_dc.py && \
+	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_rtp.py 10 20 && \
 	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_svd_ece.py 500 && \
 	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_svd_ece.py 5000 && \
 	  OMP_NUM_THREADS=$(THREADS) $(PYTORCH) $(REFERENCE)/bench_tsne.py 2000 opentsne_bh && \

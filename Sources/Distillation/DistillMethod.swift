@@ -1,4 +1,4 @@
-/// The distillation backbones (docs/ALGORITHMS.md §5–§7, §15).
+/// The distillation backbones (docs/ALGORITHMS.md §5–§7, §15, §16).
 public enum DistillMethod: String, Sendable, CaseIterable {
   /// Dataset Condensation: layer-wise gradient matching (Zhao et al., 2021; docs/ALGORITHMS.md §5).
   case dc
@@ -12,6 +12,9 @@ public enum DistillMethod: String, Sendable, CaseIterable {
   /// Gradient matching on perturbed early-stage models (Zhang et al., 2023;
   /// docs/ALGORITHMS.md §15).
   case edd
+  /// Remember the Past: bases and addresses learned by back-propagation through an unrolled
+  /// inner training run with momentum (Deng & Russakovsky, 2022; docs/ALGORITHMS.md §16).
+  case rtp
 
   /// One line for help text.
   public var summary: String {
@@ -21,6 +24,7 @@ public enum DistillMethod: String, Sendable, CaseIterable {
     case .dm: return "class-mean embedding matching in random networks, first order"
     case .mtt: return "trajectory matching against expert snapshots, unrolled student steps"
     case .edd: return "gradient matching on perturbed early-stage models, second order"
+    case .rtp: return "addressable memories through unrolled momentum SGD (BPTT), second order"
     }
   }
 }

@@ -26,6 +26,8 @@ public enum DistillationField: String, Sendable, CaseIterable {
   case imagesPerClass, iterations, imageLearningRate, imageMomentum, realBatch
   case outerLoop, innerLoop, syntheticSteps, expertEpochs, maxStartEpoch, syntheticBatch
   case studentChunk, checkpointEvery, checkpointPath, mask, augmentation
+  /// RTP's memory: number of bases, their downsampling factor, the inner momentum.
+  case bases, downsample, innerMomentum, initialization
   /// The network does not fit the data.
   case network
   /// Expert trajectories are missing or do not fit.

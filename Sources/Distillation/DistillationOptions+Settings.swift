@@ -22,6 +22,9 @@ extension DistillationOptions {
     if let syntheticBatch { lines.append("batch_syn=\(syntheticBatch)") }
     if let expertDirectory { lines.append("experts=\(expertDirectory)") }
     if let checkpointPath { lines.append("checkpoint=\(checkpointPath)") }
+    if method == .rtp {
+      lines += ["bases=\(bases)", "downsample=\(downsample)", "inner_momentum=\(innerMomentum)"]
+    }
     return lines
   }
 
@@ -86,6 +89,10 @@ extension DistillationOptions {
     expertDirectory = table["experts"]
     checkpointPath = table["checkpoint"]
     try edd.read(settings: table)
+    if method == .rtp {
+      (bases, downsample) = (try parse("bases"), try parse("downsample"))
+      innerMomentum = try parse("inner_momentum")
+    }
   }
 
   private static func network(_ text: String) throws -> ConvNetConfig {

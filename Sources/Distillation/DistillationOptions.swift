@@ -52,6 +52,13 @@ public struct DistillationOptions: Sendable, Equatable {
   public var checkpointEvery: Int
   public var checkpointPath: String?
 
+  /// RTP (docs/ALGORITHMS.md §16): K bases, their downsampling factor ds, and the momentum μ
+  /// of the inner SGD (its lr is `networkLearningRate`, its steps `syntheticSteps`, its
+  /// per-class batch `syntheticBatch`, default 32).
+  public var bases: Int = 16
+  public var downsample: Int = 2
+  public var innerMomentum: Float = 0.9
+
   /// The reference defaults of `method` at `imagesPerClass` for `network`.
   public init(method: DistillMethod, imagesPerClass ipc: Int, network: ConvNetConfig) {
     self.method = method
@@ -92,6 +99,9 @@ public struct DistillationOptions: Sendable, Equatable {
       imageLearningRate = EDDOptions.imageLearningRate(
         metric: edd.metric, imagesPerClass: ipc, network: network)
       augmentation = EDDOptions.defaultAugmentation
+    case .rtp:
+      (iterations, imageLearningRate, initialization, augmentation) = (1000, 0.1, .noise, "none")
+      (realBatch, syntheticSteps) = (64, 150)
     }
   }
 
@@ -108,6 +118,23 @@ public struct DistillationOptions: Sendable, Equatable {
     case 50: return (50, 10)
     default: return (max(ipc, 1), 10)
     }
+  }
+
+  /// RTP's settings that `validate` checks besides the common ones.
+  private func validateMemory() throws {
+    func require(_ ok: Bool, _ field: DistillationField, _ message: String) throws {
+      if !ok { throw DistillationError.invalidOption(field, message) }
+    }
+    try require(bases >= 1, .bases, "bases must be ≥ 1")
+    try require(downsample >= 1, .downsample, "downsample must be ≥ 1")
+    try require((0..<1).contains(innerMomentum), .innerMomentum, "inner_momentum must be in [0, 1)")
+    try require(
+      initialization == .noise, .initialization,
+      "rtp draws its bases and addresses Xavier-uniform: init=real does not apply")
+    _ = try AddressableMemory.addressesPerClass(
+      budget: imagesPerClass, classes: network.classes,
+      imageShape: [network.channels, network.height, network.width], bases: bases,
+      downsample: downsample)
   }
 
   /// Throws `DistillationError.invalidOption` for values the loops cannot run with.
@@ -133,6 +160,7 @@ public struct DistillationOptions: Sendable, Equatable {
       "checkpoint_every needs a checkpoint path")
     try mask.validate()
     try edd.validate()
+    if method == .rtp { try validateMemory() }
     _ = try DiffAugment(strategy: augmentation)
     try network.validate()
   }

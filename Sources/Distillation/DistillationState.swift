@@ -2,7 +2,7 @@ import Datasets
 import TensorCore
 
 /// SGD with momentum on a raw array, PyTorch semantics (v ← μv + g, the first v = g;
-/// x ← x − η v): the optimizer of the synthetic pixels and of MTT's step size.
+/// x ← x − η v): the optimizer of the synthetic pixels, of MTT's step size and of RTP's memory.
 public struct PixelOptimizer: Sendable, Equatable {
   public var learningRate: Float
   public var momentum: Float
@@ -79,7 +79,9 @@ public struct DistillationState: Sendable, Equatable {
     }
     let set = try SyntheticSet(npz: archive)
     let velocity = archive["ddcal.checkpoint.image_velocity"]?.float32Array
-    if let velocity, velocity.shape != set.images.shape {
+    // An RTP set's optimizer moves the flattened bases and addresses, not the pixels.
+    let optimized = set.memory.map { [$0.parameterCount] } ?? set.images.shape
+    if let velocity, velocity.shape != optimized {
       throw DistillationError.malformedFile(
         path: path, message: "image velocity has the wrong shape")
     }

@@ -73,9 +73,14 @@ public struct Distiller {
   /// The state before iteration 0: initial images, fresh optimizers, the settings recorded.
   public func initialState() throws -> DistillationState {
     var rng = RandomStream(seed: options.seed, stream: 0x696E_6974)  // "init"
-    var set = try SyntheticSet.initialize(
-      from: source, imagesPerClass: options.imagesPerClass,
-      initialization: options.initialization, rng: &rng)
+    var set =
+      options.method == .rtp
+      ? try SyntheticSet.initialize(
+        memoryFrom: source, budget: options.imagesPerClass, bases: options.bases,
+        downsample: options.downsample, rng: &rng)
+      : try SyntheticSet.initialize(
+        from: source, imagesPerClass: options.imagesPerClass,
+        initialization: options.initialization, rng: &rng)
     set.settings = options.settings
     var stepSize: PixelOptimizer? = nil
     if options.method == .mtt {
@@ -159,6 +164,8 @@ public struct Distiller {
         loss = try EarlyStageMatching.iterate(
           &state.set.images, optimizer: &state.imageOptimizer, pool: experts, context,
           ratio: ratio, rng: &rng, shouldStop: shouldStop)
+      case .rtp:
+        loss = try rtpStep(&state, ratio: ratio, iteration: iteration, rng: &rng)
       }
     } catch DistillationError.interrupted {
       throw DistillationError.interrupted(iteration: iteration)
@@ -204,6 +211,23 @@ public struct Distiller {
         "pool_epochs (\(options.edd.poolEpochs)) exceeds the pool's \(pool.snapshotCount - 1) epochs"
       )
     }
+  }
+
+  /// RTP's outer update (docs/ALGORITHMS.md §16.2): the exact gradient through the unrolled inner
+  /// run, its global norm clipped, one SGD-with-momentum step on bases and addresses together.
+  private func rtpStep(
+    _ state: inout DistillationState, ratio: Float, iteration: Int, rng: inout RandomStream
+  ) throws -> Float {
+    guard let memory = state.set.memory else {
+      throw DistillationError.invalidOption(.bases, "an rtp run needs a set of bases and addresses")
+    }
+    let g = RememberThePast.gradient(memory, context, ratio: ratio, rng: &rng)
+    try check(IterationGradient(loss: g.loss, images: g.parameters), iteration)
+    var parameters = memory.flattened
+    state.imageOptimizer.step(
+      &parameters, gradient: RememberThePast.clipped(g.parameters, maxNorm: RememberThePast.clip))
+    state.set.update(memory: memory.replacing(flattened: parameters))
+    return g.loss
   }
 
   private func check(_ g: IterationGradient, _ iteration: Int) throws {

@@ -24,6 +24,9 @@ public struct SyntheticSet: Sendable, Equatable {
   public var iteration: Int
   /// The settings that made it ("key=value" lines; saved with the set).
   public var settings: [String]
+  /// RTP: the bases and addresses `images` are made of (nil for pixel sets). Change it with
+  /// `update(memory:)`, which keeps `images` equal to `memory.images()`.
+  public internal(set) var memory: AddressableMemory? = nil
 
   /// Number of classes K.
   public var classCount: Int { labels.count / max(imagesPerClass, 1) }
@@ -73,5 +76,40 @@ public struct SyntheticSet: Sendable, Equatable {
     try Dataset(
       name: name ?? "\(sourceName)-synthetic", images: images, labels: labels,
       classCount: classCount, classNames: classNames, normalization: normalization)
+  }
+}
+
+// MARK: - RTP sets
+
+extension SyntheticSet {
+  /// An RTP set (docs/ALGORITHMS.md §16.1): `budget` images per class of storage turned into
+  /// K Xavier-initialised bases and ipc′ addresses per class by the budget rule; the images are
+  /// the combinations, so `imagesPerClass` is ipc′.
+  /// - Throws: `DistillationError.invalidOption` when the budget rule leaves no address.
+  public static func initialize(
+    memoryFrom source: Dataset, budget ipc: Int, bases k: Int, downsample ds: Int,
+    rng: inout RandomStream
+  ) throws -> SyntheticSet {
+    let classes = source.classCount
+    let perClass = try AddressableMemory.addressesPerClass(
+      budget: ipc, classes: classes, imageShape: source.imageShape, bases: k, downsample: ds)
+    let memory = AddressableMemory.initialize(
+      classes: classes, perClass: perClass, imageShape: source.imageShape, bases: k,
+      downsample: ds, rng: &rng)
+    return SyntheticSet(
+      images: memory.images(),
+      labels: (0..<classes).flatMap { Array(repeating: $0, count: perClass) },
+      imagesPerClass: perClass, sourceName: source.name, classNames: source.classNames,
+      normalization: source.normalization, learningRate: nil, iteration: 0, settings: [],
+      memory: memory)
+  }
+
+  /// Replaces the memory and recomputes the images from it.
+  /// - Precondition: the new memory makes as many images of the same shape.
+  public mutating func update(memory newMemory: AddressableMemory) {
+    let newImages = newMemory.images()
+    precondition(newImages.shape == images.shape, "update(memory:): \(newImages.shape)")
+    memory = newMemory
+    images = newImages
   }
 }

@@ -43,7 +43,9 @@ public enum HelpFormatter {
     if !command.aliases.isEmpty {
       text += "\nAliases: " + command.aliases.joined(separator: ", ") + "\n"
     }
-    text += "\nExample:\n  \(command.example)\n"
+    // A multi-line example keeps its indentation on every line.
+    let example = command.example.split(separator: "\n").joined(separator: "\n  ")
+    text += "\nExample:\n  \(example)\n"
     return text
   }
 

@@ -54,6 +54,26 @@ enum DistillationBenchmarks {
       reference: "PyTorch ≈ 14.1 s", options: options, source: source(perClass: 256), experts: nil)
   }
 
+  /// One RTP outer iteration per T in `steps` (ascending, one process, so a peak that grew
+  /// with T would show): RTP's README setting with addressing on CIFAR-10 — K = 16 bases of
+  /// 3×16×16, IPC 1 budget (115 addresses per class), 64 real images per class, width 128, no
+  /// augmentation — scaled to a CPU by taking 10 (not 32) synthetic images per class per inner
+  /// step and T of 10 and 20 (not 150) inner SGD-momentum steps.
+  static func rtpIterations(steps: [Int]) {
+    for t in steps {
+      var options = DistillationOptions(method: .rtp, imagesPerClass: 1, network: network)
+      (options.syntheticSteps, options.syntheticBatch, options.iterations) = (t, 10, 1)
+      if let chunk = ProcessInfo.processInfo.environment["DDCAL_RTP_CHUNK"].flatMap(Int.init) {
+        options.studentChunk = chunk
+      }
+      measure(
+        "RTP outer iteration (T=\(t), K 16 bases 3x16x16, 115 addresses/class, 10/class per step, "
+          + "640 real, width 128, chunk \(options.studentChunk))",
+        reference: "Scripts/bench/bench_rtp.py", options: options, source: source(perClass: 64),
+        experts: nil)
+    }
+  }
+
   static func measure(
     _ label: String, reference: String, options: DistillationOptions, source: Dataset,
     experts: ExpertBuffer?

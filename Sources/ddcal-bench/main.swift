@@ -38,10 +38,11 @@ if wanted("second-order") {
 }
 if wanted("conv-layers") { ConvLayerBenchmarks.run() }
 if wanted("svd") { AnalysisBenchmarks.run() }
-// Peak RSS is per process: `make bench` runs these two in processes of their own.
+// Peak RSS is per process: `make bench` runs these three in processes of their own.
 if only.contains("mtt") { DistillationBenchmarks.mttIteration(steps: 20) }
 if only.contains("dc") { DistillationBenchmarks.dcMatchingStep() }
 if only.contains("edd") { DistillationBenchmarks.eddIteration() }
+if only.contains("rtp") { DistillationBenchmarks.rtpIterations(steps: [10, 20]) }
 if !only.isDisjoint(with: ["tsne", "tsne-bh", "tsne-fft"]) {
   TSNEBenchmarks.run(
     barnesHut: only.contains("tsne") || only.contains("tsne-bh"),

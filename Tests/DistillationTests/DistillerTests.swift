@@ -30,6 +30,8 @@ import Testing
       return (0..<3).map { c in
         EarlyStageMatching.matchClass(c, images, net, context, augment, ratio: 0, rng: &rng).0
       }.reduce(0, +)
+    case .rtp:
+      preconditionFailure("an rtp set is bases and addresses: RememberThePastTests")
     }
   }
 
@@ -75,7 +77,7 @@ import Testing
     #expect(a.losses == b.losses)
   }
 
-  @Test(arguments: [DistillMethod.dm, .dc, .mtt])
+  @Test(arguments: [DistillMethod.dm, .dc, .mtt, .rtp])
   func checkpointThenResumeEqualsAnUninterruptedRun(_ method: DistillMethod) throws {
     let experts = method == .mtt ? try TinyProblem.experts() : nil
     let source = TinyProblem.source()
@@ -103,6 +105,7 @@ import Testing
     #expect(resumed.set.iteration == 2)
     try Distiller(options: saved, source: source, experts: experts).run(&resumed)
     #expect(resumed.set.images == reference.set.images)
+    #expect(resumed.set.memory == reference.set.memory)
     #expect(resumed.set.learningRate == reference.set.learningRate)
     #expect(resumed.losses == reference.losses)
   }

@@ -49,6 +49,11 @@ enum TinyProblem {
       o.realBatch = 4
       o.imageLearningRate = 0.5
     }
+    if method == .rtp {
+      // Budget 2 images per class of 2×8×8 with 4 bases of 2×4×4: 53 addresses per class.
+      (o.bases, o.downsample, o.syntheticBatch, o.studentChunk) = (4, 2, 4, 8)
+      (o.networkLearningRate, o.imageLearningRate, o.syntheticSteps) = (0.1, 3, 6)
+    }
     return o
   }
 

@@ -80,4 +80,59 @@ import Testing
     }
     #expect(abs(whole.learningRateGradient - chunked.learningRateGradient) < 1e-5)
   }
+
+  /// With momentum, the reverse pass (velocity adjoint included) equals back-propagation through
+  /// the whole unrolled graph of w, v, to 1e-5, whole steps or split into sub-batches.
+  @Test(arguments: [1, 2])
+  func momentumMatchesFullyUnrolledGraph(chunks: Int) {
+    var rng = RandomStream(seed: 13)
+    let config = ConvNetConfig(channels: 2, height: 6, width: 6, classes: 3, depth: 1, netWidth: 3)
+    let net = ConvNet(config, rng: &rng)
+    let images = NDArray(shape: [4, 2, 6, 6], data: rng.normal(4 * 72))
+    let labels = [0, 1, 2, 1]
+    let (eta, mu, steps): (Float, Float, Int) = (0.3, 0.9, 5)
+    let finalImages = Tensor(NDArray(shape: [3, 2, 6, 6], data: rng.normal(3 * 72)))
+    func finalLoss(_ p: ParameterSet) -> Tensor {
+      Losses.crossEntropy(net.forward(finalImages, with: p), labels: [2, 0, 1])
+    }
+    // Step t reads rows (t % 2)·2 ..< +2, squared so the loss is not linear in x.
+    func stepLoss(_ x: Tensor, _ t: Int, _ c: Int, _ p: ParameterSet) -> Tensor {
+      let rows = chunks == 1 ? [(t % 2) * 2, (t % 2) * 2 + 1] : [(t % 2) * 2 + c]
+      let share: Float = chunks == 1 ? 1 : 0.5
+      return Losses.crossEntropy(
+        net.forward((x * x).gatherRows(rows), with: p), labels: rows.map { labels[$0] }) * share
+    }
+
+    let x = Tensor(images, requiresGrad: true)
+    let result = UnrolledSGD.gradients(
+      start: net.parameters, steps: steps, learningRate: eta, momentum: mu, inputs: [x],
+      chunks: chunks, stepLoss: { stepLoss(x, $0, $1, $2) },
+      finalGradient: { p in
+        let theta = p.asLeaves()
+        let loss = finalLoss(theta)
+        return (loss.scalar, gradients(of: loss, wrt: theta.tensors).map(\.value))
+      })
+
+    let xFull = Tensor(images, requiresGrad: true)
+    var p = net.parameters.asLeaves()
+    var v: [Tensor] = p.tensors.map { Tensor(NDArray.zeros($0.shape)) }
+    for t in 0..<steps {
+      var g: [Tensor]? = nil
+      for c in 0..<chunks {
+        let part = gradients(of: stepLoss(xFull, t, c, p), wrt: p.tensors, createGraph: true)
+        g = g.map { zip($0, part).map { $0 + $1 } } ?? part
+      }
+      v = zip(v, g ?? []).map { $0 * mu + $1 }
+      p = p.replacing(zip(p.tensors, v).map { $0 - $1 * eta })
+    }
+    let full = finalLoss(p)
+    let reference = gradients(of: full, wrt: [xFull])[0].value
+
+    #expect(abs(result.loss - full.scalar) < 1e-5 * max(1, abs(full.scalar)))
+    let scale = reference.data.map { abs($0) }.max() ?? 1
+    #expect(scale > 1e-4, "the images must matter: \(scale)")
+    for (a, b) in zip(result.inputGradients[0].data, reference.data) {
+      #expect(abs(a - b) <= 1e-5 * max(1, scale), "image gradient \(a) vs \(b)")
+    }
+  }
 }

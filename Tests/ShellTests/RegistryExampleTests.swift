@@ -95,6 +95,7 @@ extension ShellTestSuite {
         ml = maxlogit net te
         e = evaluate_set sub fm models=1 epochs=1
         d = distill dm tr ipc=1 iterations=1 width=4 depth=1
+        dr = distill rtp tr ipc=1 iterations=1 width=4 depth=1 syn_steps=2 batch_syn=2
         sp = svd sub
         ss = svd_sweep [sub] fm drops=[0] models=1 epochs=1 width=4
         """

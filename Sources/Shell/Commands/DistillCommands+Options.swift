@@ -41,7 +41,7 @@ extension DistillCommands {
     if args.isGiven("outer_loop") { o.outerLoop = try args.int("outer_loop") }
     if args.isGiven("inner_loop") { o.innerLoop = try args.int("inner_loop") }
     o.networkLearningRate = Float(try args.float("lr_net"))
-    o.syntheticSteps = try args.int("syn_steps")
+    if args.isGiven("syn_steps") { o.syntheticSteps = try args.int("syn_steps") }
     o.expertEpochs = try args.int("expert_epochs")
     o.maxStartEpoch = try args.int("max_start_epoch")
     o.stepSizeLearningRate = Float(try args.float("lr_lr"))
@@ -49,6 +49,9 @@ extension DistillCommands {
     if args.isGiven("batch_syn") { o.syntheticBatch = try args.int("batch_syn") }
     o.studentChunk = try args.int("chunk")
     if method == .edd { try readEDDOptions(&o, args) }
+    o.bases = try args.int("bases")
+    o.downsample = try args.int("downsample")
+    o.innerMomentum = Float(try args.float("inner_momentum"))
     if args.isGiven("checkpoint") {
       let path = try args.string("checkpoint")
       let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -115,6 +118,10 @@ extension DistillCommands {
     case .poolModels: return "pool_models"
     case .perturbation: return "perturb"
     case .networkImages: return "net_images"
+    case .bases: return "bases"
+    case .downsample: return "downsample"
+    case .innerMomentum: return "inner_momentum"
+    case .initialization: return "init"
     }
   }
 

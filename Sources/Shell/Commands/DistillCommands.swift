@@ -14,9 +14,9 @@ public enum DistillCommands: CommandProvider {
     Command(
       name: "distill", family: .distill,
       summary:
-        "Distils a dataset into ipc learnable images per class (DC, DSA, DM, MTT, EDD; MDT).",
+        "Distils a dataset into ipc learnable images per class (DC, DSA, DM, MTT, EDD, RTP; MDT).",
       discussion: """
-        Backbones (docs/ALGORITHMS.md §5–§7, §15): dc (gradient matching, second order), dsa
+        Backbones (docs/ALGORITHMS.md §5–§7, §15, §16): dc (gradient matching, second order), dsa
         (dc with siamese DSA augmentation), dm (class-mean embedding matching, first order, the
         cheapest), mtt (trajectory matching through syn_steps unrolled student steps against
         expert snapshots — build them with `experts`; memory stays flat in syn_steps) and edd
@@ -31,6 +31,14 @@ public enum DistillCommands: CommandProvider {
         init noise for dc, real otherwise; aug none for dc, "color_crop_cutout" for edd, the
         full DSA strategy otherwise; edd: batch_real 64, outer_loop 100. Those runs take hours
         to days on a CPU: start with fewer iterations and width=32.
+        rtp (Remember the Past, docs/ALGORITHMS.md §16) learns `bases` shared memories at
+        1/downsample resolution and one address (K coefficients) per image; ipc stays a storage
+        budget that the bases and addresses share, so the set holds many more images than ipc
+        per class (`.bases` and `.addresses` show them). Each iteration trains a fresh network
+        syn_steps steps (default 150) of SGD (lr_net, inner_momentum) on batch_syn images per
+        class (default 32) and back-propagates the cross-entropy on batch_real real images per
+        class (default 64) exactly through every step; the outer step is SGD lr_img 0.1,
+        momentum 0.5, gradient norm clipped to 2. Defaults: 1000 iterations, aug none.
         mdt=fixed zeroes each synthetic input element with probability r before the backbone's
         criterion (no rescaling; Masked Distillation Training, paper §4.2; for edd, each class's
         synthetic images at every matching step, the paper's Eq. 6); mdt=ds draws r per
@@ -58,7 +66,7 @@ public enum DistillCommands: CommandProvider {
           "momentum", .float, default: .float(0.5), bounds: .fraction, doc: "pixel SGD momentum"),
         .keyword(
           "batch_real", .int, bounds: .batch, unit: "images/class",
-          doc: "real images per class per match (default 256, edd 64)"),
+          doc: "real images per class per match (default 256; edd, rtp 64)"),
         .keyword("init", .choice(of: SyntheticInitialization.self), doc: "initial images"),
         .keyword(
           "aug", .string,
@@ -83,10 +91,10 @@ public enum DistillCommands: CommandProvider {
           doc: "dc/dsa network epochs between matches (default from ipc)"),
         .keyword(
           "lr_net", .float, default: .float(0.01), bounds: .learningRate,
-          doc: "dc/dsa/edd network lr"),
+          doc: "dc/dsa/edd/rtp network lr"),
         .keyword(
-          "syn_steps", .int, default: .int(20), bounds: .closed(1, 10_000),
-          doc: "mtt student steps N"),
+          "syn_steps", .int, bounds: .closed(1, 10_000),
+          doc: "mtt student steps N (default 20); rtp inner steps (150)"),
         .keyword(
           "expert_epochs", .int, default: .int(3), bounds: .closed(1, 10_000),
           doc: "mtt target epochs M"),
@@ -100,10 +108,20 @@ public enum DistillCommands: CommandProvider {
           "lr_teacher", .float, default: .float(0.01), bounds: .learningRate,
           doc: "mtt initial step size"),
         .keyword(
-          "batch_syn", .int, bounds: .batch, doc: "mtt student batch (default: the whole set)"),
+          "batch_syn", .int, bounds: .batch,
+          doc: "mtt student batch (default: the whole set); rtp images per class per step (32)"),
         .keyword(
           "chunk", .int, default: .int(50), bounds: .batch, unit: "images",
-          doc: "mtt sub-batch per graph (memory ∝ chunk)"),
+          doc: "mtt/rtp sub-batch per graph (memory ∝ chunk)"),
+        .keyword(
+          "bases", .int, default: .int(16), bounds: .closed(1, 4096),
+          doc: "rtp shared bases (memories) K"),
+        .keyword(
+          "downsample", .int, default: .int(2), bounds: .closed(1, 1024),
+          doc: "rtp bases at 1/downsample of the image side"),
+        .keyword(
+          "inner_momentum", .float, default: .float(0.9), bounds: .fraction,
+          doc: "rtp inner SGD momentum"),
         .keyword(
           "experts", .oneOf([.object(of: ExpertsObject.self), .path]),
           doc: "mtt expert trajectories; edd: the pool (their snapshots at pool_epochs)"),
@@ -126,7 +144,10 @@ public enum DistillCommands: CommandProvider {
         .keyword("seed", .int, bounds: .seed, doc: "initialisation and sampling seed"),
         stopParameter,
       ],
-      example: "syn = distill dm fm.train ipc=10 iterations=200 width=32 mdt=fixed r=0.1"
+      example: """
+        syn = distill dm fm.train ipc=10 iterations=200 width=32 mdt=fixed r=0.1
+        mem = distill rtp fm.train ipc=1 bases=16 syn_steps=10 batch_syn=4 iterations=100 width=16
+        """
     ) { context in
       let args = context.arguments
       let data = try args.dataset("data")

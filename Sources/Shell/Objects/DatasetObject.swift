@@ -28,7 +28,26 @@ public final class DatasetObject: FieldTable {
     guard let synthetic else { return base }
     let method = synthetic.settings.first { $0.hasPrefix("method=") }?.dropFirst(7) ?? "distilled"
     let lr = synthetic.learningRate.map { String(format: ", lr %.4g", $0) } ?? ""
-    return base + " (\(method), \(synthetic.iteration) iterations\(lr))"
+    var memory = ""
+    if let m = synthetic.memory {
+      let side = m.bases.shape.dropFirst().map(String.init).joined(separator: "×")
+      memory = ", \(m.basisCount) bases of \(side)"
+    }
+    return base + " (\(method)\(memory), \(synthetic.iteration) iterations\(lr))"
+  }
+
+  /// An RTP set's bases as a dataset of K low-resolution images, eight to a row (`show`).
+  func basesDataset() throws -> Value {
+    guard let synthetic, let memory = synthetic.memory else { return Value.none }
+    let k = memory.basisCount
+    let rows = (k + 7) / 8
+    return .object(
+      DatasetObject(
+        try Dataset(
+          name: "\(dataset.name)-bases", images: memory.bases, labels: (0..<k).map { $0 / 8 },
+          classCount: rows,
+          classNames: (0..<rows).map { "bases \($0 * 8 + 1)–\(min(k, $0 * 8 + 8))" },
+          normalization: synthetic.normalization)))
   }
 
   public var display: String {
@@ -56,6 +75,10 @@ public final class DatasetObject: FieldTable {
       },
       ObjectField("settings", when: { $0.synthetic != nil }) {
         .list(($0.synthetic?.settings ?? []).map { .string($0) })
+      },
+      ObjectField("bases", when: { $0.synthetic?.memory != nil }) { try $0.basesDataset() },
+      ObjectField("addresses", when: { $0.synthetic?.memory != nil }) {
+        $0.synthetic?.memory.map { .tensor($0.addresses) } ?? Value.none
       },
     ]
   }
