@@ -132,19 +132,8 @@ extension DistillCommands {
           "width", .int, bounds: .netWidth,
           doc: "ConvNet width (default: the set's distillation width, else 128)"),
         .keyword("depth", .int, default: .int(3), bounds: .depth, doc: "ConvNet depth"),
-        .keyword(
-          "loss", .choice(of: LossChoice.self), default: .choice(LossChoice.ce),
-          doc: "cross-entropy, label smoothing or focal loss"),
-        .keyword(
-          "smoothing", .float, default: .float(0.1), bounds: .fraction,
-          doc: "label smoothing ε (loss=ls)"),
-        .keyword(
-          "gamma", .float, default: .float(3), bounds: .closed(0, 100),
-          doc: "focal loss γ (loss=focal)"),
-        .keyword(
-          "mixup", .float, default: .float(0), bounds: .mixupAlpha,
-          doc: "mixup α; 0 disables mixup"),
-        .keyword("seed", .int, bounds: .seed, doc: "initialisation seed"),
+      ] + TrainCommands.baselineParameters + [
+        .keyword("seed", .int, bounds: .seed, doc: "initialisation seed")
       ],
       example: "e = evaluate_set syn fm models=5 epochs=300"
     ) { context in

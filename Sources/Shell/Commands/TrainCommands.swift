@@ -45,18 +45,7 @@ public enum TrainCommands: CommandProvider {
         .keyword(
           "schedule", .choice(of: ScheduleChoice.self), default: .choice(ScheduleChoice.step),
           doc: "lr ×0.1 after half the epochs, or constant"),
-        .keyword(
-          "loss", .choice(of: LossChoice.self), default: .choice(LossChoice.ce),
-          doc: "cross-entropy, label smoothing or focal loss"),
-        .keyword(
-          "smoothing", .float, default: .float(0.1), bounds: .fraction,
-          doc: "label smoothing ε (loss=ls)"),
-        .keyword(
-          "gamma", .float, default: .float(3), bounds: .closed(0, 100),
-          doc: "focal loss γ (loss=focal)"),
-        .keyword(
-          "mixup", .float, default: .float(0), bounds: .mixupAlpha,
-          doc: "mixup α; 0 disables mixup"),
+      ] + baselineParameters + [
         .keyword(
           "aug", .string, default: .string("none"), doc: "DSA strategy or \"none\" (per batch)"),
         .keyword("seed", .int, bounds: .seed, doc: "shuffling/mixup/augmentation seed"),
@@ -68,6 +57,25 @@ public enum TrainCommands: CommandProvider {
     ) { context in
       try runTraining(context)
     }
+  }
+
+  /// loss=, smoothing=, gamma= and mixup=: the train-time calibration baselines, shared by
+  /// train and evaluate_set.
+  static var baselineParameters: [Parameter] {
+    [
+      .keyword(
+        "loss", .choice(of: LossChoice.self), default: .choice(LossChoice.ce),
+        doc: "cross-entropy, label smoothing or focal loss"),
+      .keyword(
+        "smoothing", .float, default: .float(0.1), bounds: .fraction,
+        doc: "label smoothing ε (loss=ls)"),
+      .keyword(
+        "gamma", .float, default: .float(3), bounds: .closed(0, 100),
+        doc: "focal loss γ (loss=focal)"),
+      .keyword(
+        "mixup", .float, default: .float(0), bounds: .mixupAlpha,
+        doc: "mixup α; 0 disables mixup"),
+    ]
   }
 
   static func trainingOptions(_ args: Arguments, seed: UInt64) throws -> TrainingOptions {
