@@ -39,8 +39,6 @@ public enum CalibrationMethod: String, CaseIterable, Sendable {
 
   /// Whether a per-class fraction v of the set enters (TS/MTS subsets, the split).
   public var usesFraction: Bool { [.ts, .mts, .mtsVal, .tsSplit].contains(self) }
-  /// Whether the mask ratio r is a setting of the method (not chosen by it).
-  public var usesRatio: Bool { self == .mts }
 }
 
 /// The distinct training runs behind the methods.
