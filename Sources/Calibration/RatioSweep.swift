@@ -37,7 +37,7 @@ public struct RatioSweepOptions: Sendable, Equatable {
 public struct RatioSweepRow: Sendable, Equatable {
   /// Mask ratio r.
   public var ratio: Double
-  /// T fitted by MTS at r.
+  /// T fitted by MTS at r; NaN (as every score of the row) when the parity fit diverged.
   public var temperature: Double
   /// Accuracy on the masked validation subset.
   public var maskedAccuracy: Double
@@ -114,9 +114,22 @@ public enum RatioSweep {
       data, fraction: options.mts.validationFraction, rng: &subsetStream)
     var rows: [RatioSweepRow] = []
     var best: (fit: MaskedTemperatureFit, ece: Double)? = nil
+    var divergence: CalibrationError? = nil
     for ratio in options.ratios {
-      let fit = try MaskedTemperatureScaling.fitOnSubset(
-        model, data, indices, ratio: ratio, options: options.mts)
+      let fit: MaskedTemperatureFit
+      do {
+        fit = try MaskedTemperatureScaling.fitOnSubset(
+          model, data, indices, ratio: ratio, options: options.mts)
+      } catch let error as CalibrationError {
+        // A ratio whose parity fit drove T to zero or below cannot be chosen; the others can.
+        guard case .temperatureNotPositive = error else { throw error }
+        divergence = error
+        rows.append(
+          RatioSweepRow(
+            ratio: ratio, temperature: .nan, maskedAccuracy: .nan, ece: .nan, nll: .nan,
+            accuracy: .nan))
+        continue
+      }
       let scored = try Predictions(
         logits: selectionLogits, labels: labels, temperature: fit.temperature)
       let ece = scored.ece(options.selectionBinning)
@@ -126,7 +139,9 @@ public enum RatioSweep {
           nll: scored.nll, accuracy: scored.accuracy))
       if ece < (best?.ece ?? .infinity) { best = (fit, ece) }
     }
-    guard let chosen = best else { throw CalibrationError.empty(what: "the ratio list") }
+    guard let chosen = best else {
+      throw divergence ?? CalibrationError.empty(what: "the ratio list")
+    }
     return RatioSweepResult(
       rows: rows, selected: chosen.fit, selectedOnTestSet: onTest,
       warning: onTest ? testSetWarning : nil)

@@ -31,7 +31,8 @@ extension CalibrationTable {
       rows.append(
         CalibrationRow(
           set: setup.name, ipc: setup.ipc, method: method, maskRatio: r, validationFraction: v,
-          cells: cells, firstPredictions: scored[0].logits,
+          cells: cells,
+          firstPredictions: (scored.first { !$0.cell.diverged } ?? scored[0]).logits,
           overCalibrated: method == .raw ? 0 : overCalibrated(raw: raw.map(\.cell), cells)))
     }
     for method in options.methods {
@@ -50,11 +51,11 @@ extension CalibrationTable {
         for r in method == .mts ? options.maskRatios : [0] {
           for v in options.validationFractions {
             let scored = try zip(plain, plainLogits).enumerated().map { i, pair in
-              let fit = try MaskedTemperatureScaling.fit(
-                pair.0.model, on: setup.train, options: mts(r, v, i, options))
-              return try cell(
-                pair.1, temperature: fit.temperature, ratio: method == .mts ? r : nil,
-                options.binning)
+              try fitted(pair.1, ratio: method == .mts ? r : nil, options.binning) {
+                try MaskedTemperatureScaling.fit(
+                  pair.0.model, on: setup.train, options: mts(r, v, i, options)
+                ).temperature
+              }
             }
             append(method, r: method == .mts ? r : nil, v: v, scored)
           }
@@ -89,6 +90,20 @@ extension CalibrationTable {
         accuracy: p.accuracy, ece: p.ece(binning), signedECE: p.signedECE(binning), nll: p.nll,
         temperature: temperature, maskRatio: ratio),
       logits: scaled)
+  }
+
+  /// The cell at the temperature `fit` returns; when the parity L-BFGS loop drives T to zero
+  /// or below (high mask ratios can make the masked subset's NLL fall with negative T), a
+  /// diverged cell instead: the network's accuracy, NaN scores, and its logits at T = 1.
+  static func fitted(
+    _ logits: LogitSet, ratio: Double?, _ binning: BinningOptions, _ fit: () throws -> Double
+  ) throws -> Scored {
+    do {
+      return try cell(logits, temperature: try fit(), ratio: ratio, binning)
+    } catch CalibrationError.temperatureNotPositive {
+      let raw = try cell(logits, temperature: 1, ratio: ratio, binning)
+      return Scored(cell: .diverged(accuracy: raw.cell.accuracy, maskRatio: ratio), logits: logits)
+    }
   }
 
   /// MTS settings of network i: its own subset and mask stream, the table's fit.
@@ -130,11 +145,14 @@ extension CalibrationTable {
     let images = setup.train.images.gatherRows(held)
     let labels = held.map { setup.train.labels[$0] }
     return try (trained[Run(variant: .heldOutSplit, fraction: v)] ?? []).map { trial in
-      let fit = try TemperatureScaling.fit(
-        trial.model, images: images, labels: labels, options: options.fit)
-      return try cell(
-        try LogitSet(logits: trial.test.logits, labels: trial.test.labels),
-        temperature: fit.temperature, ratio: nil, options.binning)
+      try fitted(
+        try LogitSet(logits: trial.test.logits, labels: trial.test.labels), ratio: nil,
+        options.binning
+      ) {
+        try TemperatureScaling.fit(
+          trial.model, images: images, labels: labels, options: options.fit
+        ).temperature
+      }
     }
   }
 

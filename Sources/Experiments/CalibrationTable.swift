@@ -28,6 +28,17 @@ public struct CalibrationCell: Sendable {
     self.temperature = temperature
     self.maskRatio = maskRatio
   }
+
+  /// A network whose temperature fit diverged (T driven to zero or below): its accuracy, NaN
+  /// for every score and for T.
+  public static func diverged(accuracy: Double, maskRatio: Double?) -> CalibrationCell {
+    CalibrationCell(
+      accuracy: accuracy, ece: .nan, signedECE: .nan, nll: .nan, temperature: .nan,
+      maskRatio: maskRatio)
+  }
+
+  /// Whether the temperature fit diverged (the scores are NaN).
+  public var diverged: Bool { temperature.isNaN }
 }
 
 /// A row: one method (at one r and v) on one set, over all networks.
@@ -42,7 +53,8 @@ public struct CalibrationRow: Sendable {
   /// One cell per network, in network order (network i of every row starts from the same
   /// initialisation).
   public var cells: [CalibrationCell]
-  /// The first network's test logits at the row's temperature (reliability diagrams, Fig. 1).
+  /// The test logits, at the row's temperature, of the first network whose fit did not diverge
+  /// (network 0 at T = 1 when all diverged): reliability diagrams, Fig. 1.
   public var firstPredictions: LogitSet
   /// Networks, among those over-confident under `raw` (signed ECE > 0), that this method
   /// turns under-confident (signed ECE < 0): the paper's over-calibration, counted per network.
@@ -63,10 +75,15 @@ public struct CalibrationRow: Sendable {
     self.overCalibrated = overCalibrated
   }
 
-  /// Mean and sample standard deviation of a cell column.
+  /// Mean and sample standard deviation of a cell column over the networks whose fit did not
+  /// diverge (NaN when every fit diverged).
   public func statistics(_ column: (CalibrationCell) -> Double) -> (mean: Double, std: Double) {
-    SyntheticEvaluation.meanAndStd(cells.map(column))
+    let kept = cells.filter { !$0.diverged }
+    return kept.isEmpty ? (.nan, .nan) : SyntheticEvaluation.meanAndStd(kept.map(column))
   }
+
+  /// Networks whose temperature fit diverged; they are left out of `statistics`.
+  public var divergedCount: Int { cells.filter(\.diverged).count }
 
   /// "mts r=0.1 v=0.1", "ts v=0.1", "mixup".
   public var label: String {

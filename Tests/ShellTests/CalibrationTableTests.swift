@@ -1,9 +1,9 @@
 import Calibration
 import Datasets
-import Experiments
 import Foundation
 import Testing
 
+@testable import Experiments
 @testable import Shell
 
 extension ShellTestSuite {
@@ -136,6 +136,41 @@ extension ShellTestSuite {
       #expect(table.overCalibratedSets("mixup") == 1)
       let object = CalibrationTableObject(table, testName: "test", settings: "")
       #expect(object.display.contains("ls 1, mixup 1"))
+    }
+
+    /// A fit the L-BFGS loop drives to T ≤ 0 becomes a diverged cell: left out of the means,
+    /// flagged in the display, NaN in the saved file, and the diagram uses a converged network.
+    @Test func divergedFitsAreLeftOutOfTheMeansAndSurviveSaving() throws {
+      let logits = try LogitSet(logits: [2, 0, 0, 1], classCount: 2, labels: [0, 1])
+      let good = try CalibrationTable.fitted(logits, ratio: 0.9, .guo) { 1.5 }
+      let bad = try CalibrationTable.fitted(logits, ratio: 0.9, .guo) {
+        throw CalibrationError.temperatureNotPositive(-3)
+      }
+      #expect(bad.cell.diverged && !good.cell.diverged)
+      #expect(bad.cell.ece.isNaN && bad.cell.accuracy == good.cell.accuracy)
+      #expect(throws: CalibrationError.self) {
+        try CalibrationTable.fitted(logits, ratio: nil, .guo) {
+          throw CalibrationError.empty(what: "x")
+        }
+      }
+      let row = CalibrationRow(
+        set: "s", ipc: 1, method: .mts, maskRatio: 0.9, validationFraction: 0.1,
+        cells: [bad.cell, good.cell], firstPredictions: good.logits, overCalibrated: 0)
+      #expect(row.statistics(\.ece).mean == good.cell.ece && row.divergedCount == 1)
+      let object = CalibrationTableObject(
+        CalibrationTable(rows: [row], binning: .guo), testName: "test", settings: "")
+      #expect(object.display.contains("(1/2 diverged)"))
+      let directory = try TranscriptTests.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let harness = Harness()
+      harness.interpreter.environment.bind("t", to: .object(object))
+      let path = directory.path + "/t.npz"
+      let result = harness.script("save t \"\(path)\"\nu = load \"\(path)\"")
+      #expect(result.outcome == .success, "\(result.err)")
+      let u = try Self.table(harness, "u")
+      #expect(u.result.rows[0].divergedCount == 1)
+      #expect(u.result.rows[0].firstPredictions == good.logits)
+      #expect(u.display == object.display)
     }
 
     @Test func baselinesTrainUnderTheProtocolAndOODShiftsScore() throws {

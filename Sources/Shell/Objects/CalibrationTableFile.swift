@@ -39,6 +39,11 @@ enum CalibrationTableFile {
     let (n, k) = (logits.shape[1], logits.shape[2])
     let raw = logits.doubles
     let values = columns.map(\.doubles)
+    let firstTemperatures =
+      archive["first.temperature"] == nil ? nil : try numbers("first.temperature")
+    guard firstTemperatures.map({ $0.count == rowCount }) ?? true else {
+      throw fail("first.temperature has \(firstTemperatures?.count ?? 0) values for \(rowCount) rows")
+    }
     var rows: [CalibrationRow] = []
     for i in 0..<rowCount {
       guard let method = CalibrationMethod(rawValue: methods[i]) else {
@@ -55,7 +60,7 @@ enum CalibrationTableFile {
       do {
         first = try LogitSet(
           logits: Array(raw[(i * n * k)..<((i + 1) * n * k)]), classCount: k, labels: labels,
-          temperature: cells[0].temperature)
+          temperature: firstTemperatures?[i] ?? cells[0].temperature)
       } catch { throw fail("row \(i + 1): \(error)") }
       rows.append(
         CalibrationRow(

@@ -44,7 +44,8 @@ public final class CalibrationTableObject: FieldTable {
         String(format: "%.2f ± %.2f", 100 * a.mean, 100 * a.std),
         String(format: "%+.2f", 100 * row.statistics(\.signedECE).mean),
         String(format: "%.3f", row.statistics(\.nll).mean),
-        String(format: "%.3f", row.statistics(\.temperature).mean),
+        String(format: "%.3f", row.statistics(\.temperature).mean)
+          + (row.divergedCount > 0 ? " (\(row.divergedCount)/\(row.cells.count) diverged)" : ""),
         row.method == .raw ? "-" : "\(row.overCalibrated)/\(row.cells.count)",
       ])
     }
@@ -55,6 +56,11 @@ public final class CalibrationTableObject: FieldTable {
     text +=
       "# over-calibration (sets whose mean signed gap goes from + under raw to − under the "
       + "method): " + flips.joined(separator: ", ")
+    if result.rows.contains(where: { $0.divergedCount > 0 }) {
+      text +=
+        "\ndiverged: the L-BFGS loop drove T to zero or below; those networks are left out of "
+        + "the row's means"
+    }
     return text
   }
 
@@ -108,9 +114,10 @@ extension CalibrationTableObject: TabularObject {
       })
   }
 
-  /// Per-network columns ([rows, networks] float64; NaN where a method has no mask ratio), the
-  /// first network's raw test logits per row ([rows, N, K] float32) and labels, the binning and
-  /// the header, so that `load` gives the table back.
+  /// Per-network columns ([rows, networks] float64; NaN where a method has no mask ratio, and
+  /// every score of a diverged fit), the diagram network's raw test logits per row ([rows, N, K]
+  /// float32), their temperatures and labels, the binning and the header, so that `load` gives
+  /// the table back.
   func npzExtras() throws -> [(String, NPYArray)] {
     let rows = result.rows
     let models = rows.first?.cells.count ?? 0
@@ -140,6 +147,7 @@ extension CalibrationTableObject: TabularObject {
           float32: first.flatMap { $0.logits.map(Float.init) }, shape: [rows.count, n, k])
       ),
       ("first.labels", try NPYArray(int64: first.first?.labels ?? [], shape: [n])),
+      ("first.temperature", try NPYArray(float64: first.map(\.temperature), shape: [rows.count])),
     ]
   }
 }
