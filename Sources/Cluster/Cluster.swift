@@ -20,7 +20,9 @@ public enum Cluster {
   nonisolated(unsafe) public private(set) static var usesMPI = false
   /// What the shell is running (e.g. "`experts` at run.ddc:3"), named when a collective
   /// fails or the job is aborted.
-  nonisolated(unsafe) public static var activity = "start-up"
+  nonisolated(unsafe) public static var activity = "start-up" {
+    didSet { prepareStopMessage() }
+  }
 
   /// True on rank 0, the rank that prints, records the session and writes result files.
   public static var isRoot: Bool { rank == 0 }
@@ -51,6 +53,7 @@ public enum Cluster {
     rank = Int(value)
     MPI_Comm_size(cmpi_comm_world(), &value)
     size = Int(value)
+    installStopHandler()
   }
 
   /// Leaves the MPI job (collective: every rank calls it once, at exit).
@@ -107,5 +110,35 @@ public enum Cluster {
       return "MPI error \(status)"
     }
     return String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  // MARK: - Stopped by mpirun
+
+  /// The line printed when mpirun stops this rank (another rank died or aborted), kept ready
+  /// because a signal handler may only write(2) bytes that already exist.
+  nonisolated(unsafe) private static var stopMessage = UnsafeMutablePointer<UInt8>.allocate(
+    capacity: stopCapacity)
+  nonisolated(unsafe) private static var stopLength = 0
+  private static let stopCapacity = 1024
+
+  /// mpirun ends the surviving ranks with SIGTERM when one dies: each then says which rank
+  /// it was and what it was running, so the job's end names the command.
+  private static func installStopHandler() {
+    prepareStopMessage()
+    signal(SIGTERM) { _ in
+      write(STDERR_FILENO, Cluster.stopMessage, Cluster.stopLength)
+      _exit(143)
+    }
+  }
+
+  private static func prepareStopMessage() {
+    guard usesMPI else { return }
+    let text =
+      "ddcal: rank \(rank) of \(size) (\(hostName)) stopped by mpirun during \(activity) "
+      + "(another rank ended the job)\n"
+    let bytes = Array(text.utf8.prefix(stopCapacity))
+    stopLength = 0
+    for (i, byte) in bytes.enumerated() { stopMessage[i] = byte }
+    stopLength = bytes.count
   }
 }

@@ -125,5 +125,20 @@ extension ShellTestSuite {
       let difference = zip(mtt.data, mtt2.data).map { abs($0 - $1) }.max() ?? .infinity
       #expect(mtt.data.count == mtt2.data.count && difference < 1e-4, "max |Δ| \(difference)")
     }
+
+    @Test func aFailingStatementEndsEveryRankWithItsPlace() throws {
+      let binary = try #require(EndToEndTests.executable, "build the ddcal product first")
+      let mpirun = try #require(Self.mpirun, "mpirun is missing: run make deps")
+      let directory = try EndToEndTests.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let run = try Self.run(
+        mpirun,
+        ["--allow-run-as-root", "--oversubscribe", "-np", "2", binary.path, "--no-session"]
+          + ["-e", "x = 1", "-e", "y = nosuch 3"], in: directory)
+      #expect(run.status != 0)
+      #expect(run.err.contains("error: unknown command 'nosuch'"))
+      #expect(run.err.contains("ddcal: rank 0 of 2"))
+      #expect(run.err.contains("during `y = nosuch 3` at <command-line:2>:1:1"))
+    }
   }
 }

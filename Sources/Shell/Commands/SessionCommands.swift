@@ -65,7 +65,7 @@ public enum SessionCommands: CommandProvider {
       discussion: """
         Under `mpirun -np N ddcal script.ddc` every rank runs the script; rank 0 alone prints, \
         records the session and writes result files. experts, evaluate_set, calibration_table, \
-        sweep and distill share their work over the ranks (docs/ARCHITECTURE.md §7). Without \
+        svd_sweep and distill share their work over the ranks (docs/ARCHITECTURE.md §7). Without \
         mpirun the world is this one process.
         """,
       parameters: [],
