@@ -93,7 +93,15 @@ public enum ExpertTraining {
     if gather { try exchange(count: options.count, directory: directory) }
     // Every rank's experts are written before any rank reads the directory.
     Cluster.barrier()
-    return try ExpertBuffer.load(directory: directory)
+    let buffer = try ExpertBuffer.load(directory: directory)
+    guard buffer.count >= options.count else {
+      throw DistillationError.malformedFile(
+        path: directory,
+        message: "holds \(buffer.count) of the \(options.count) experts"
+          + (Cluster.isDistributed
+            ? " on rank \(Cluster.rank): the ranks need a shared directory, or gather=true" : ""))
+    }
+    return buffer
   }
 
   /// Sends the files of this rank's experts to every rank; each writes those it lacks.

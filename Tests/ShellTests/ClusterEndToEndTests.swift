@@ -140,5 +140,35 @@ extension ShellTestSuite {
       #expect(run.err.contains("ddcal: rank 0 of 2"))
       #expect(run.err.contains("during `y = nosuch 3` at <command-line:2>:1:1"))
     }
+
+    /// Two ranks in two working directories stand for two machines without a shared one.
+    @Test func gatheredExpertsReachEveryRank() throws {
+      let binary = try #require(EndToEndTests.executable, "build the ddcal product first")
+      let mpirun = try #require(Self.mpirun, "mpirun is missing: run make deps")
+      let directory = try EndToEndTests.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let script = directory.appendingPathComponent("gather.ddc")
+      try """
+      fm = load fashion-mnist
+      tr = fm.train.sample per_class=6 seed=1
+      ex = experts tr count=3 epochs=1 width=4 depth=1 batch=64 dir="experts" seed=3 gather=true
+      print ex.count
+      """.write(to: script, atomically: true, encoding: .utf8)
+      var arguments = ["--allow-run-as-root", "--oversubscribe"]
+      for rank in ["a", "b"] {
+        let place = directory.appendingPathComponent(rank)
+        try FileManager.default.createDirectory(at: place, withIntermediateDirectories: true)
+        if rank == "b" { arguments.append(":") }
+        arguments += ["-np", "1", "-wdir", place.path, binary.path, "--no-session", script.path]
+      }
+      let run = try Self.run(mpirun, arguments, in: directory)
+      #expect(run.status == 0, "\(run.err)")
+      #expect(run.out == "3\n")
+      for i in 0..<3 {
+        let a = directory.appendingPathComponent("a/experts/expert_\(i).npz")
+        let b = directory.appendingPathComponent("b/experts/expert_\(i).npz")
+        #expect(try Data(contentsOf: a) == (try Data(contentsOf: b)), "expert_\(i)")
+      }
+    }
   }
 }
