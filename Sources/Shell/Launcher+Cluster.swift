@@ -60,6 +60,30 @@ extension Launcher {
   }
 }
 
+/// Files of rank 0 that every rank must read.
+enum ClusterFiles {
+  /// Under mpirun, gives every rank rank 0's copy of `path` (a checkpoint to resume): the
+  /// machines may share no directory, and rank 0 alone writes checkpoints. A rank whose copy
+  /// is missing or differs writes rank 0's in its place. Nothing happens in a one-rank world,
+  /// or when rank 0 cannot read the file (its own read then reports why).
+  /// - Throws: `ShellError.io` when the copy cannot be written.
+  static func shareRootCopy(of path: String) throws {
+    guard Cluster.isDistributed else { return }
+    let url = URL(fileURLWithPath: path)
+    let mine = (try? Data(contentsOf: url)).map { [UInt8]($0) }
+    let root = Cluster.broadcast(Cluster.isRoot ? mine ?? [] : [])
+    guard !Cluster.isRoot, !root.isEmpty, mine != root else { return }
+    try FileReplacement.writingOwnFiles {
+      try FileReplacement.replace(path, failure: { ShellError.io(path: path, message: $0) }) {
+        (temporary: String) throws(ShellError) in
+        do { try Data(root).write(to: URL(fileURLWithPath: temporary)) } catch {
+          throw .io(path: path, message: error.localizedDescription)
+        }
+      }
+    }
+  }
+}
+
 /// The last diagnostic a silent rank printed, shown when its failure ends the job.
 enum RankDiagnostics {
   nonisolated(unsafe) static var last = ""
