@@ -18,7 +18,7 @@ extension ShellTestSuite {
       e = evaluate_set (tr.sample per_class=2 seed=4) te models=3 epochs=3 width=8 depth=2 seed=5
       print e.accuracies e.eces e.nll
       save (e.models[2]) (out + "/model2.npz")
-      dm = distill dm tr ipc=2 iterations=3 width=8 depth=2 batch_real=16 seed=6
+      dm = distill dm tr ipc=2 iterations=3 width=8 depth=2 batch_real=16 seed=6 checkpoint=(out + "/dm-ck.npz")
       save dm (out + "/dm.npz")
       mtt = distill mtt tr ipc=2 iterations=2 width=8 depth=2 experts=ex syn_steps=3 expert_epochs=1 max_start_epoch=1 seed=7
       save mtt (out + "/mtt.npz")
@@ -124,6 +124,21 @@ extension ShellTestSuite {
       #expect(mtt2.data == mtt3.data)
       let difference = zip(mtt.data, mtt2.data).map { abs($0 - $1) }.max() ?? .infinity
       #expect(mtt.data.count == mtt2.data.count && difference < 1e-4, "max |Δ| \(difference)")
+      // A checkpoint resumes under another world size: one process continues the 2-rank run,
+      // two ranks continue the one-process run, and both reach the same set.
+      let resume = { (from: String) in
+        "fm = load fashion-mnist; tr = fm.train.sample per_class=12 seed=1; "
+          + "r = resume \"\(from)/dm-ck.npz\" tr iterations=4; save r \"\(from)/dm4.npz\""
+      }
+      let fromTwo = try Self.run(binary.path, ddcal + ["-e", resume("mpi")], in: directory)
+      #expect(fromTwo.status == 0, "\(fromTwo.err)")
+      let fromOne = try Self.run(
+        mpirun,
+        ["--allow-run-as-root", "--oversubscribe", "-np", "2", binary.path] + ddcal
+          + ["-e", resume("single")], in: directory)
+      #expect(fromOne.status == 0, "\(fromOne.err)")
+      let dm4 = try Self.array(one.appendingPathComponent("dm4.npz"), "images")
+      #expect(dm4.data == (try Self.array(two.appendingPathComponent("dm4.npz"), "images")).data)
     }
 
     @Test func aFailingStatementEndsEveryRankWithItsPlace() throws {
