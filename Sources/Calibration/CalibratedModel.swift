@@ -32,7 +32,7 @@ public struct CalibratedModel {
   /// - Throws: `CalibrationError.imageShape` when the images do not fit the model.
   public func logits(_ images: NDArray, batchSize: Int = 256) throws -> NDArray {
     try ModelLogits.check(model, images: images)
-    let raw = ModelLogits.compute(model, images: images, batchSize: batchSize)
+    let raw = try ModelLogits.compute(model, images: images, batchSize: batchSize)
     return raw * Float(1 / temperature)
   }
 
@@ -42,7 +42,7 @@ public struct CalibratedModel {
     -> Predictions
   {
     try ModelLogits.check(model, images: images, labels: labels)
-    let raw = ModelLogits.compute(model, images: images, batchSize: batchSize)
+    let raw = try ModelLogits.compute(model, images: images, batchSize: batchSize)
     return try Predictions(logits: raw, labels: labels, temperature: temperature)
   }
 
@@ -84,13 +84,15 @@ enum ModelLogits {
   }
 
   /// Logits [N, K] of checked images, `batchSize` rows at a time, without recording a graph.
-  static func compute(_ model: ConvNet, images: NDArray, batchSize: Int) -> NDArray {
+  /// - Throws: `CancellationError` when `Cancellation` asks to stop (checked per batch).
+  static func compute(_ model: ConvNet, images: NDArray, batchSize: Int) throws -> NDArray {
     let n = images.shape[0]
     let size = max(batchSize, 1)
     var data: [Float] = []
     data.reserveCapacity(n * model.config.classes)
-    GradMode.withoutGradients {
+    try GradMode.withoutGradients {
       for start in stride(from: 0, to: n, by: size) {
+        try Cancellation.check()
         let batch = images.rows(start..<min(n, start + size))
         data += model.forward(Tensor(batch)).value.data
       }

@@ -137,7 +137,7 @@ public enum MaskedTemperatureScaling {
   ) throws -> MaskedTemperatureFit {
     var maskStream = streams(options.seed).mask
     let masked = mask(data.images.gatherRows(indices), ratio: ratio, rng: &maskStream)
-    let logits = ModelLogits.compute(model, images: masked, batchSize: options.batchSize)
+    let logits = try ModelLogits.compute(model, images: masked, batchSize: options.batchSize)
     let labels = indices.map { data.labels[$0] }
     let fit = try TemperatureScaling.fit(logits: logits, labels: labels, options: options.fit)
     let calibrated = try Predictions(logits: logits, labels: labels, temperature: fit.temperature)
@@ -169,7 +169,7 @@ extension TemperatureScaling {
     options: TemperatureFitOptions = TemperatureFitOptions(), batchSize: Int = 256
   ) throws -> TemperatureFit {
     try ModelLogits.check(model, images: images, labels: labels)
-    let logits = ModelLogits.compute(model, images: images, batchSize: batchSize)
+    let logits = try ModelLogits.compute(model, images: images, batchSize: batchSize)
     return try fit(logits: logits, labels: labels, options: options)
   }
 }

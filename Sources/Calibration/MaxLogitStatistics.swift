@@ -103,7 +103,7 @@ public struct MaxLogitStatistics: Sendable, Equatable {
     try ModelLogits.check(model, images: images)
     var rng = RandomStream(seed: options.seed, stream: 0x6D6C_6F67)
     let input = MaskedTemperatureScaling.mask(images, ratio: options.maskRatio, rng: &rng)
-    let logits = ModelLogits.compute(model, images: input, batchSize: options.batchSize)
+    let logits = try ModelLogits.compute(model, images: input, batchSize: options.batchSize)
     let k = logits.shape[1]
     return (0..<logits.shape[0]).map { row in
       options.statistic.of(logits.data[(row * k)..<((row + 1) * k)])

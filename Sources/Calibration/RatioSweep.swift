@@ -107,7 +107,7 @@ public enum RatioSweep {
     try MaskedTemperatureScaling.check(model, data)
     let (images, labels, onTest) = selection.parts
     try ModelLogits.check(model, images: images, labels: labels)
-    let selectionLogits = ModelLogits.compute(
+    let selectionLogits = try ModelLogits.compute(
       model, images: images, batchSize: options.mts.batchSize)
     var subsetStream = MaskedTemperatureScaling.streams(options.mts.seed).subset
     let indices = MaskedTemperatureScaling.validationIndices(

@@ -57,7 +57,9 @@ public enum HelpFormatter {
       syntax = "for NAME in SEQUENCE { STATEMENTS }"
       text = """
         Runs the block once per element of a list or range, with NAME bound to each in turn \
-        (NAME keeps the last element afterwards). Ctrl-C stops between passes.
+        (NAME keeps the last element afterwards). Ctrl-C stops the running command or, between \
+        passes, the loop; session.ddc then records the passes that ran, so a replay reaches the \
+        same state.
         """
     case .in:
       syntax = "for NAME in SEQUENCE { … }"

@@ -1,3 +1,5 @@
+import TensorCore
+
 // MARK: - Calls
 
 extension Interpreter {
@@ -43,9 +45,14 @@ extension Interpreter {
       for name in bound.undeclaredReads { undeclaredReads.insert("\(command.name).\(name)") }
     }
     do {
-      return try command.run(context)
+      // Engines without a shouldStop closure (inference loops) poll Ctrl-C through this.
+      return try Cancellation.whilePolling({ Interrupt.isRequested }) {
+        try command.run(context)
+      }
     } catch let diagnostic as Diagnostic {
       throw diagnostic
+    } catch is CancellationError {
+      throw Diagnostic(.interrupted(at: "'\(command.name)'"), at: range)
     } catch let failure as ArgumentFailure {
       throw Diagnostic(failure.error, at: bound.range(of: failure.parameter) ?? range)
     } catch let error as ShellError {

@@ -17,12 +17,17 @@ public final class Interpreter {
   public private(set) var sessions: SessionRecorder
   /// Set by `quit`: the exit status requested, ending the run after this statement.
   public internal(set) var exitRequest: Int32?
-  /// What an interrupted command had made so far (a partly distilled set); an assignment
-  /// binds it before the interruption is reported, so Ctrl-C loses nothing.
+  /// What a command that stopped part-way (Ctrl-C, a non-finite loss) had made so far (a
+  /// partly distilled set, a training history); an assignment binds it before the error is
+  /// reported, so nothing is lost and the replay (`steps=`, `stop=`) binds the same.
   var partialResult: Value?
   /// How session.ddc should record an interrupted command so a replay reaches the same state:
   /// the call's range and one edit of its text (set through `CommandContext.recordReplay`).
   var replayEdit: ReplayEdit?
+  /// The `for` loops the running statement is inside, outermost first; left as they stood when
+  /// a statement fails (the runner turns them into session.ddc's replay) and cleared by the
+  /// runner before each top-level statement.
+  var loopPositions: [LoopPosition] = []
   /// "command.parameter" for every argument a command read without declaring it: registry
   /// mistakes, checked by the registry test (empty in a correct build).
   var undeclaredReads: Set<String> = []
@@ -79,7 +84,7 @@ public final class Interpreter {
       do {
         environment.bind(name, to: try evaluate(value))
       } catch let diagnostic as Diagnostic {
-        if case .interrupted = diagnostic.error, let partial = partialResult {
+        if let partial = partialResult {
           environment.bind(name, to: partial)
         }
         partialResult = nil
@@ -122,14 +127,22 @@ public final class Interpreter {
         expected: "list or range", found: value.typeName, context: "'for'")
       throw Diagnostic(error, at: sequence.range)
     }
-    for item in items {
+    let level = loopPositions.count
+    loopPositions.append(LoopPosition(items: items, pass: 0, statement: nil))
+    for (pass, item) in items.enumerated() {
+      loopPositions[level].pass = pass
+      loopPositions[level].statement = nil
       environment.bind(variable, to: item)
       try located(at: sequence.range) {
         try Interrupt.check(at: "\(variable) = \(ValueFormatter.brief(item))")
       }
-      for statement in body { try execute(statement) }
-      if exitRequest != nil { return }
+      for (index, statement) in body.enumerated() {
+        loopPositions[level].statement = index
+        try execute(statement)
+      }
+      if exitRequest != nil { break }
     }
+    loopPositions.removeLast()
   }
 
   // MARK: - Expressions

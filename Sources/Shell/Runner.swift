@@ -78,6 +78,7 @@ public final class Runner {
     output.takeCaptured()
     if !stopsAtPendingInterrupt { Interrupt.clear() }
     interpreter.replayEdit = nil
+    interpreter.loopPositions = []
     let streams = interpreter.issuedStreams
     Cluster.activity = Self.activity(text, at: statement.range)
     do {
@@ -95,7 +96,7 @@ public final class Runner {
         output.transient("\n", overwritable: false)
       }
       output.error(renderer.render(diagnostic))
-      record(text, replayable: false, replay: replay(statement, text, diagnostic, streams))
+      record(text, replayable: false, replay: replay(statement, text, source, streams))
       return .failure(diagnostic.error.category)
     }
   }
@@ -122,20 +123,30 @@ public final class Runner {
       statement: text, output: captured, replayable: replayable, replay: replay, warnings: output)
   }
 
-  /// What session.ddc gets for a statement that failed: an interrupted command rewritten to
-  /// stop where it stopped (`train … steps=41`); else, when it drew random streams, a `seed`
-  /// line that skips them, so later statements replay with the same numbers; else nothing.
+  /// What session.ddc gets for a statement that failed: a command that stopped part-way
+  /// (Ctrl-C, a non-finite loss) rewritten to stop where it stopped (`train … steps=41`); a
+  /// `for` loop as its completed passes and the failing pass unrolled (`LoopReplay`); then,
+  /// when the failing command is left out and random streams were drawn, a `seed` line that
+  /// skips them, so later statements replay with the same numbers; else nothing.
   private func replay(
-    _ statement: Statement, _ text: String, _ diagnostic: Diagnostic, _ streamsBefore: UInt64
+    _ statement: Statement, _ text: String, _ source: Source, _ streamsBefore: UInt64
   ) -> String? {
-    if diagnostic.error.category == .interrupt, let edit = interpreter.replayEdit,
-      let rewritten = edit.apply(to: statement, text: text)
+    let edit = interpreter.replayEdit
+    var lines: [String] = []
+    if case .forLoop = statement.kind, !interpreter.loopPositions.isEmpty,
+      let loop = LoopReplay.lines(
+        statement, interpreter.loopPositions[...], source: source, edit: edit)
     {
+      if loop.rewritten { return loop.lines.joined(separator: "\n") }
+      lines = loop.lines
+    } else if let rewritten = edit?.apply(to: statement, text: text) {
       return rewritten
     }
     let streams = interpreter.issuedStreams
-    guard streams != streamsBefore else { return nil }
-    return "seed \(interpreter.settings.seed) streams=\(streams)"
+    if streams != streamsBefore {
+      lines.append("seed \(interpreter.settings.seed) streams=\(streams)")
+    }
+    return lines.isEmpty ? nil : lines.joined(separator: "\n")
   }
 
   /// False for statements that only inspect (help, vars, quit): they stay out of session.ddc.

@@ -84,12 +84,14 @@ public enum Evaluation {
   }
 
   /// Features after block `block` (0-based), flattened to [N, F] — for t-SNE and analyses.
+  /// - Throws: `CancellationError` when `Cancellation` asks to stop (checked per batch).
   public static func features(_ model: ConvNet, images: NDArray, block: Int, batchSize: Int = 256)
-    -> NDArray
+    throws -> NDArray
   {
-    GradMode.withoutGradients {
-      batched(images, batchSize) { _, x in
-        model.features(Tensor(x), with: model.parameters.tensors, upToBlock: block)
+    try GradMode.withoutGradients {
+      try batched(images, batchSize) { _, x in
+        try Cancellation.check()
+        return model.features(Tensor(x), with: model.parameters.tensors, upToBlock: block)
           .flattenedRows().value
       }
     }

@@ -43,8 +43,8 @@ public struct Trainer {
 
   /// Trains like `train(_:images:labels:progress:shouldStop:)`, appending one record per
   /// epoch to `records` as it finishes. When the run stops early (interrupted, or after
-  /// `options.stopAfterSteps`), `records` ends with a record of the partial epoch, so the
-  /// caller keeps the history of exactly the steps taken.
+  /// `options.stopAfterSteps`, or on a non-finite loss or gradient), `records` ends with a
+  /// record of the partial epoch, so the caller keeps the history of exactly the steps taken.
   /// - Throws: as the other form; `records` holds what was done when it throws.
   public func train(
     _ model: ConvNet, images: NDArray, labels: [Int], records: inout [EpochRecord],
@@ -77,8 +77,20 @@ public struct Trainer {
         if stop == .stepLimit { return }
         let batch = Array(
           order[(step * options.batchSize)..<min(n, (step + 1) * options.batchSize)])
-        let (loss, correct) = try trainStep(
-          model, optimizer, images.gatherRows(batch), batch.map { labels[$0] }, &rng, epoch, step)
+        let loss: Double
+        let correct: Int
+        do {
+          (loss, correct) = try trainStep(
+            model, optimizer, images.gatherRows(batch), batch.map { labels[$0] }, &rng, epoch,
+            step)
+        } catch {
+          // A non-finite step leaves the model at the previous step: the history ends there too.
+          if meter.count > 0 {
+            records.append(
+              partialRecord(epoch, meter, rate, seconds(since: epochStart), step, steps))
+          }
+          throw error
+        }
         meter.add(loss: loss, correct: correct, count: batch.count)
         if let progress {
           let elapsed = seconds(since: runStart)

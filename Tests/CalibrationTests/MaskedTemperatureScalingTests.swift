@@ -39,6 +39,17 @@ import Training
     #expect(abs(mts.temperature - ts.temperature) <= 1e-9 * max(1, ts.temperature))
   }
 
+  /// Inference below the shell stops when `Cancellation` is asked to (Ctrl-C in the shell).
+  @Test func inferenceStopsWhenCancellationIsRequested() throws {
+    let net = ToyProblem.trained
+    #expect(throws: CancellationError.self) {
+      try Cancellation.whilePolling({ true }) {
+        try MaskedTemperatureScaling.fit(net, on: ToyProblem.train)
+      }
+    }
+    #expect(throws: Never.self) { try MaskedTemperatureScaling.fit(net, on: ToyProblem.train) }
+  }
+
   @Test func sameSeedGivesTheSameFit() throws {
     let net = ToyProblem.trained
     let options = MaskedTemperatureScalingOptions(maskRatio: 0.4, validationFraction: 1, seed: 7)

@@ -205,6 +205,24 @@ extension ShellTestSuite {
       #expect(after.out == "20\n")
     }
 
+    /// Ctrl-C reaches inference loops that take no shouldStop (MTS fits, sweeps, max logits):
+    /// the command ends as interrupted, named, and the shell goes on.
+    @Test func ctrlCStopsInferenceBelowTheShell() throws {
+      let harness = Harness.withFashionMNIST()
+      harness.script("sub = fm.train.sample per_class=2 seed=1\nnet = convnet sub width=4 depth=1")
+      let parsed = Parser.parse(Source(name: "t", text: "cal = calibrate net sub method=mts"))
+      Interrupt.request()
+      defer { Interrupt.clear() }
+      do {
+        try harness.interpreter.execute(try #require(parsed.statements.first))
+        Issue.record("calibrate ran to the end")
+      } catch let diagnostic as Diagnostic {
+        #expect(diagnostic.error == .interrupted(at: "'calibrate'"))
+      }
+      Interrupt.clear()
+      #expect(harness.script("cal = calibrate net sub method=mts").outcome == .success)
+    }
+
     // MARK: - Help
 
     @Test func helpDescribesMethodsOfValues() {

@@ -57,6 +57,124 @@ extension ShellTestSuite {
       }
     }
 
+    /// A `for` loop stopped part-way is recorded as its completed passes (items as literals)
+    /// and the failing pass unrolled, ending in the rewritten command; the replay reaches the
+    /// same weights, history and loop variable.
+    @Test func interruptedLoopReplaysItsCompletedPassesAndTheStoppedOne() throws {
+      let directory = try TranscriptTests.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let first = directory.appendingPathComponent("first")
+      let harness = Harness(sessions: first, seed: 3)
+      harness.bind("fm", Harness.fashionMNIST)
+      let run = harness.repl(
+        """
+        sub = fm.train.sample per_class=2
+        net = convnet sub width=4 depth=1
+        for lr in [0.01, 0.02, 0.03] {
+          print lr
+          h = train net sub epochs=2 batch=10 lr=lr
+        }   # ctrl-c after 6 steps
+        print (eval net sub).nll h.loss lr
+
+        """)
+      #expect(run.err.contains("interrupted at epoch 2, step 1"), "\(run.err)")
+      let script = try String(
+        contentsOf: Self.onlyFolder(in: first).appendingPathComponent("session.ddc"),
+        encoding: .utf8)
+      let expected = """
+        for lr in [0.01] {
+          print lr
+          h = train net sub epochs=2 batch=10 lr=lr
+        }
+        lr = 0.02
+        print lr
+        h = train net sub epochs=2 batch=10 lr=lr steps=2
+        """
+      #expect(script.contains(expected), "\(script)")
+      let replayer = Harness(seed: 0)
+      replayer.bind("fm", Harness.fashionMNIST)
+      let replay = replayer.script(script)
+      #expect(replay.outcome == .success, "\(replay.err)")
+      #expect(Self.numbers(replay.out) == Self.numbers(run.out), "\(replay.out)")
+    }
+
+    /// Nested loops unroll level by level; objects in a list display replay as their element's
+    /// text; a loop over other objects falls back to the `seed … streams=` line.
+    @Test func nestedLoopsUnrollAndObjectLoopsFallBack() throws {
+      let directory = try TranscriptTests.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let first = directory.appendingPathComponent("first")
+      let harness = Harness(sessions: first, seed: 3)
+      harness.bind("fm", Harness.fashionMNIST)
+      let run = harness.repl(
+        """
+        sub = fm.train.sample per_class=2
+        net = convnet sub width=4 depth=1
+        for e in [1, 2] {
+          for b in [10, 20] {
+            train net sub epochs=e batch=b
+          }
+        }   # ctrl-c after 5 steps (3 in the first pass, 2 of e = 2, b = 10)
+        for d in [sub] {
+          train net d epochs=3 batch=10
+        }   # ctrl-c after 1 steps
+        for d in (sub.split fraction=0.5) {
+          train net d epochs=3 batch=10
+        }   # ctrl-c after 1 steps
+        print (eval net sub).nll
+
+        """)
+      #expect(run.err.components(separatedBy: "interrupted at").count == 4, "\(run.err)")
+      let script = try String(
+        contentsOf: Self.onlyFolder(in: first).appendingPathComponent("session.ddc"),
+        encoding: .utf8)
+      let expected = """
+        for e in [1] {
+          for b in [10, 20] {
+            train net sub epochs=e batch=b
+          }
+        }
+        e = 2
+        b = 10
+        train net sub epochs=e batch=b steps=2
+        d = sub
+        train net d epochs=3 batch=10 steps=1
+        seed 3 streams=8
+        print (eval net sub).nll
+        """
+      #expect(script.contains(expected), "\(script)")
+    }
+
+    /// A train whose loss turns non-finite keeps the weights of its last finite step, binds
+    /// the history of the steps taken, and is recorded with steps= so the replay matches.
+    @Test func trainStoppedByANonFiniteLossIsRecordedWithItsSteps() throws {
+      let directory = try TranscriptTests.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let first = directory.appendingPathComponent("first")
+      let harness = Harness(sessions: first, seed: 3)
+      harness.bind("fm", Harness.fashionMNIST)
+      let run = harness.repl(
+        """
+        sub = fm.train.sample per_class=2 seed=1
+        net = convnet sub width=4 depth=1
+        h = train net sub epochs=3 batch=10 lr=1e5
+        print h.epochs h.loss
+
+        """)
+      // 2 steps per epoch; the error names the 1-based epoch and step that failed.
+      #expect(run.err.contains("NaN or infinite at epoch 3, step 2"), "\(run.err)")
+      #expect(run.out.hasPrefix("3 "), "the partial third epoch: \(run.out)")
+      let script = try String(
+        contentsOf: Self.onlyFolder(in: first).appendingPathComponent("session.ddc"),
+        encoding: .utf8)
+      #expect(script.contains("h = train net sub epochs=3 batch=10 lr=1e5 steps=5\n"), "\(script)")
+      let replayer = Harness(seed: 0)
+      replayer.bind("fm", Harness.fashionMNIST)
+      let replay = replayer.script(script)
+      #expect(replay.outcome == .success, "\(replay.err)")
+      #expect(replay.out == run.out)
+    }
+
     /// The lines a statement printed, without "wrote …" and "distilled …" notes.
     static func numbers(_ out: String) -> [Substring] {
       out.split(separator: "\n").filter { !$0.hasPrefix("distilled") && !$0.hasPrefix("wrote") }

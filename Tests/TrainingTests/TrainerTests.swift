@@ -118,11 +118,11 @@ private func smallNet(seed: UInt64) -> ConvNet {
     #expect(a.logits.shape == [16, 2])
   }
 
-  @Test func featuresOfEachBlock() {
+  @Test func featuresOfEachBlock() throws {
     let (x, _) = toyData(count: 3, seed: 8)
     let net = smallNet(seed: 3)
-    #expect(Evaluation.features(net, images: x, block: 0).shape == [3, 8 * 4 * 4])
-    #expect(Evaluation.features(net, images: x, block: 1).shape == [3, 8 * 2 * 2])
+    #expect(try Evaluation.features(net, images: x, block: 0).shape == [3, 8 * 4 * 4])
+    #expect(try Evaluation.features(net, images: x, block: 1).shape == [3, 8 * 2 * 2])
   }
 
   @Test func mixupBlendIsConvex() {

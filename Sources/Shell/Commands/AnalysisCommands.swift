@@ -49,7 +49,7 @@ public enum AnalysisCommands: CommandProvider {
       guard let block else {
         return .tensor(try LogitCache.logits(model.model, on: data))
       }
-      return .tensor(Evaluation.features(model.model, images: data.images, block: block))
+      return .tensor(try Evaluation.features(model.model, images: data.images, block: block))
     }
   }
 

@@ -76,7 +76,7 @@ public enum CalibrateCommands: CommandProvider {
       let result: MaskedTemperatureFit
       do {
         result = try MaskedTemperatureScaling.fit(model.model, on: data, options: options)
-      } catch {
+      } catch  where !(error is CancellationError) {
         throw args.invalid(masked ? "r" : "data", "\(error)")
       }
       let label = masked ? "MTS r=\(ValueFormatter.float(try args.float("r")))" : "TS"
@@ -181,7 +181,7 @@ public enum CalibrateCommands: CommandProvider {
         return .object(
           SweepObject(
             try RatioSweep.run(model.model, on: data, selectingOn: selection, options: options)))
-      } catch {
+      } catch  where !(error is CancellationError) {
         throw args.invalid("ratios", "\(error)")
       }
     }
@@ -323,7 +323,7 @@ public enum CalibrateCommands: CommandProvider {
         model.origin,
         try MaxLogitStatistics.maxLogits(model.model, images: data.images, options: options)
       )
-    } catch {
+    } catch  where !(error is CancellationError) {
       throw args.invalid("r", "\(error)")
     }
   }

@@ -76,7 +76,7 @@ extension PlotCommands {
         let block = try AnalysisCommands.blockIndex(layer, depth: model.model.config.depth, args)
         let features: NDArray
         if let block {
-          features = Evaluation.features(model.model, images: data.images, block: block)
+          features = try Evaluation.features(model.model, images: data.images, block: block)
         } else {
           features = try LogitCache.logits(model.model, on: data)
         }

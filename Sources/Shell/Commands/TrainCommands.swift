@@ -158,7 +158,13 @@ public enum TrainCommands: CommandProvider {
         context.recordReplay(option: "steps", value: "\(epoch * steps + step)")
         throw ShellError.interrupted(at: "epoch \(epoch + 1), step \(step + 1)")
       case .invalidInput(let message): throw args.invalid("data", message)
-      case .nonFinite: throw ShellError.commandFailed(command: "train", message: "\(error)")
+      case .nonFinite(_, let epoch, let step):
+        // The check runs before the update: the model holds the last finite step's weights.
+        model.temperature = 1
+        model.origin = describe(model, data, args)
+        context.keepPartialResult(.object(HistoryObject(records)))
+        context.recordReplay(option: "steps", value: "\(epoch * steps + step)")
+        throw ShellError.commandFailed(command: "train", message: "\(error)")
       }
     }
   }

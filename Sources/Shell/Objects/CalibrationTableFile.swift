@@ -42,7 +42,8 @@ enum CalibrationTableFile {
     let firstTemperatures =
       archive["first.temperature"] == nil ? nil : try numbers("first.temperature")
     guard firstTemperatures.map({ $0.count == rowCount }) ?? true else {
-      throw fail("first.temperature has \(firstTemperatures?.count ?? 0) values for \(rowCount) rows")
+      throw fail(
+        "first.temperature has \(firstTemperatures?.count ?? 0) values for \(rowCount) rows")
     }
     var rows: [CalibrationRow] = []
     for i in 0..<rowCount {
