@@ -5,7 +5,7 @@ import Testing
 
 extension ShellTestSuite {
   /// The same tiny script run by one process and by `mpirun -np 2` (docs/ARCHITECTURE.md §7):
-  /// experts, evaluate_set and distill dm give identical results, distill mtt equal ones
+  /// experts, evaluate_set, calibration_table and distill dm give identical results, distill mtt equal ones
   /// within a Float tolerance; rank 0 alone prints and writes result files.
   @Suite(.serialized) struct ClusterEndToEndTests {
     /// Writes `out/…`: the experts, the printed evaluation, the DM and MTT sets.
@@ -18,6 +18,9 @@ extension ShellTestSuite {
       e = evaluate_set (tr.sample per_class=2 seed=4) te models=3 epochs=3 width=8 depth=2 seed=5
       print e.accuracies e.eces e.nll
       save (e.models[2]) (out + "/model2.npz")
+      small = tr.sample per_class=2 seed=4
+      t = calibration_table [small] te models=2 epochs=2 width=8 depth=2 methods=[raw, ts] seed=8
+      t
       dm = distill dm tr ipc=2 iterations=3 width=8 depth=2 batch_real=16 seed=6 checkpoint=(out + "/dm-ck.npz")
       save dm (out + "/dm.npz")
       mtt = distill mtt tr ipc=2 iterations=2 width=8 depth=2 experts=ex syn_steps=3 expert_epochs=1 max_start_epoch=1 seed=7
