@@ -29,6 +29,14 @@ public enum Cluster {
   /// True when more than one rank takes part.
   public static var isDistributed: Bool { size > 1 }
 
+  /// The number of ranks on this machine (Open MPI's `OMPI_COMM_WORLD_LOCAL_SIZE`); 1
+  /// without mpirun.
+  public static var localSize: Int {
+    guard usesMPI else { return 1 }
+    let value = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"]
+    return max(1, value.flatMap { Int($0) } ?? 1)
+  }
+
   /// True when the process was started by Open MPI's mpirun/mpiexec.
   public static var launchedByMPI: Bool {
     ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] != nil

@@ -15,12 +15,16 @@ extension Launcher {
   /// True when more than one rank runs the script.
   public static var isDistributed: Bool { Cluster.isDistributed }
 
-  /// `options` and `output` as rank `Cluster.rank` uses them: unchanged on rank 0; on the
-  /// others no session, no progress, and an output that prints nothing but keeps the last
-  /// diagnostic for `leaveCluster`.
+  /// `options` and `output` as rank `Cluster.rank` uses them. Without `--threads`, the ranks
+  /// of one machine share its cores (cores / ranks on the machine, at least 1 each). Rank 0
+  /// keeps the rest; the others get no session, no progress, and an output that prints
+  /// nothing but keeps the last diagnostic for `leaveCluster`.
   static func rankLocal(_ options: LaunchOptions, _ output: Output) -> (LaunchOptions, Output) {
-    guard !Cluster.isRoot else { return (options, output) }
     var options = options
+    if options.threads == nil && Cluster.localSize > 1 {
+      options.threads = max(1, ProcessInfo.processInfo.activeProcessorCount / Cluster.localSize)
+    }
+    guard !Cluster.isRoot else { return (options, output) }
     options.sessionParent = nil
     options.quiet = true
     let silent = Output(
