@@ -54,6 +54,9 @@ public enum Cluster {
       exit(70)
     }
     usesMPI = true
+    guard provided >= cmpi_thread_funneled() else {
+      abort(status: 70, message: "this MPI library cannot serve a multi-threaded process")
+    }
     // Errors come back as codes, so a failed collective reports the rank and the command.
     MPI_Comm_set_errhandler(cmpi_comm_world(), cmpi_errors_return())
     var value: Int32 = 0
