@@ -1,6 +1,6 @@
 # ddcal — set-up and everyday commands. `make run` and `make test` work on a fresh Debian machine.
 SHELL := /bin/bash
-APT_PACKAGES := libopenblas-dev libedit-dev libpng-dev zlib1g-dev libcairo2-dev \
+APT_PACKAGES := libopenblas-dev libedit-dev libpng-dev zlib1g-dev libcairo2-dev libopenmpi-dev openmpi-bin \
                 fonts-dejavu-core dataset-fashion-mnist pkg-config
 SWIFT ?= swift
 RELEASE := $(SWIFT) build -c release

@@ -19,6 +19,10 @@ let systemLibraries: [Target] = [
   .systemLibrary(
     name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
     providers: [.apt(["libcairo2-dev"])]),
+  // Open MPI's C API; only Cluster imports it.
+  .systemLibrary(
+    name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c",
+    providers: [.apt(["libopenmpi-dev"])]),
 ]
 
 // Hot loops live in TensorCore; optimise them even in debug builds so tests stay fast.
@@ -35,6 +39,8 @@ let optimized: [SwiftSetting] = [
 // MARK: - Libraries (each row imports only the rows above it)
 
 let libraries: [Target] = [
+  // The ranks of an mpirun job (or one process alone) and their collectives.
+  .target(name: "Cluster", dependencies: ["CMPI"]),
   .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: optimized),
   .target(name: "Autodiff", dependencies: ["TensorCore"], swiftSettings: optimized),
   .target(name: "NN", dependencies: ["Autodiff", "TensorCore"], swiftSettings: optimized),
@@ -46,7 +52,7 @@ let libraries: [Target] = [
     swiftSettings: optimized),
   .target(
     name: "Distillation",
-    dependencies: ["Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore"],
+    dependencies: ["Training", "Datasets", "Optim", "NN", "Autodiff", "TensorCore", "Cluster"],
     swiftSettings: optimized),
   .target(
     name: "Experiments",
@@ -57,7 +63,7 @@ let libraries: [Target] = [
     name: "Shell",
     dependencies: [
       "Experiments", "Distillation", "Calibration", "Analysis", "Plot", "Training", "Datasets",
-      "Optim", "NN", "TensorCore", "CEditLine",
+      "Optim", "NN", "TensorCore", "Cluster", "CEditLine",
     ],
     swiftSettings: optimized),
   // Mutation fuzzing of the file readers and the script parser (`make fuzz`; bounded in tests).

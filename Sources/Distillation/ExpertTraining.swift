@@ -1,4 +1,5 @@
 import Autodiff
+import Cluster
 import Datasets
 import Foundation
 import NN
@@ -46,16 +47,19 @@ public enum ExpertTraining {
     public var training: TrainingProgress
   }
 
+  /// Under mpirun, expert i is trained and written by rank i mod N (its seed depends on i
+  /// only). With `gather`, every rank then receives the others' files and writes those it
+  /// lacks, for machines that share no directory.
   /// - Returns: the buffer of all `options.count` experts in `directory`.
   /// - Throws: `TrainingError` (non-finite, interrupted) or file errors; finished experts stay.
   public static func train(
-    _ options: ExpertOptions, data: Dataset, directory: String,
+    _ options: ExpertOptions, data: Dataset, directory: String, gather: Bool = false,
     progress: ((Progress) -> Void)? = nil, shouldStop: (() -> Bool)? = nil
   ) throws -> ExpertBuffer {
     let augment = try DiffAugment(strategy: options.augmentation, parameters: .mtt)
     try WriteGuard.check(directory: directory)
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    for expert in 0..<options.count {
+    for expert in 0..<options.count where Distribution.owns(expert) {
       let path = ExpertBuffer.path(directory: directory, index: expert)
       if FileManager.default.fileExists(atPath: path) { continue }
       var rng = RandomStream(seed: options.seed, stream: UInt64(expert) + 1)
@@ -82,8 +86,49 @@ public enum ExpertTraining {
       }
       let trajectory = NDArray(
         shape: [options.epochs + 1, snapshots[0].count], data: snapshots.flatMap { $0 })
-      try ExpertBuffer.save(trajectory, network: options.network, to: path)
+      try FileReplacement.writingOwnFiles {
+        try ExpertBuffer.save(trajectory, network: options.network, to: path)
+      }
     }
-    return try ExpertBuffer.load(directory: directory)
+    if gather { try exchange(count: options.count, directory: directory) }
+    // Every rank's experts are written before any rank reads the directory.
+    Cluster.barrier()
+    let buffer = try ExpertBuffer.load(directory: directory)
+    guard buffer.count >= options.count else {
+      throw DistillationError.malformedFile(
+        path: directory,
+        message: "holds \(buffer.count) of the \(options.count) experts"
+          + (Cluster.isDistributed
+            ? " on rank \(Cluster.rank): the ranks need a shared directory, or gather=true" : ""))
+    }
+    return buffer
+  }
+
+  /// Sends the files of this rank's experts to every rank; each writes those it lacks.
+  private static func exchange(count: Int, directory: String) throws {
+    guard Cluster.isDistributed else { return }
+    var out = ByteWriter()
+    for expert in 0..<count where Distribution.owns(expert) {
+      let path = ExpertBuffer.path(directory: directory, index: expert)
+      out.int(expert)
+      out.blob([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+    }
+    for part in Cluster.allgather(out.bytes) {
+      var input = ByteReader(part)
+      while !input.isAtEnd {
+        let path = ExpertBuffer.path(directory: directory, index: input.int())
+        let bytes = input.blob()
+        guard !FileManager.default.fileExists(atPath: path) else { continue }
+        try FileReplacement.writingOwnFiles {
+          try FileReplacement.replace(
+            path, failure: { DistillationError.malformedFile(path: path, message: $0) }
+          ) { (temporary: String) throws(DistillationError) in
+            do { try Data(bytes).write(to: URL(fileURLWithPath: temporary)) } catch {
+              throw .malformedFile(path: path, message: "cannot write: \(error)")
+            }
+          }
+        }
+      }
+    }
   }
 }

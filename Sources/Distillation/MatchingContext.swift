@@ -1,4 +1,5 @@
 import Autodiff
+import Cluster
 import Datasets
 import NN
 import TensorCore
@@ -44,23 +45,37 @@ extension MatchingContext {
   /// Σ_c loss(c, real_c, synthetic_c) and its gradient with respect to the images. Class c's
   /// synthetic rows become a leaf, are masked (MDT ratio), and meet a real batch of the class
   /// under one siamese transform; each class's graph is freed before the next is built.
+  ///
+  /// Under mpirun, class c's loss and gradient are computed by rank c mod N only; every rank
+  /// still draws every class's mask, real batch and transform, so the random stream advances
+  /// the same everywhere. Each class's gradient fills only its own rows, so the sum over ranks
+  /// (docs/ALGORITHMS.md §18) is exactly the one-process gradient, and the losses are added
+  /// in class order as in one process.
   func sumOverClasses(
     _ images: NDArray, ratio: Float, rng: inout RandomStream,
     loss: (_ label: Int, _ real: Tensor, _ synthetic: Tensor) -> Tensor
   ) -> (Float, NDArray) {
     let ipc = options.imagesPerClass
     var grad = NDArray.zeros(images.shape)
-    var total: Float = 0
+    var losses = [Float](repeating: 0, count: source.classCount)
     for c in 0..<source.classCount {
       let rows = (c * ipc)..<((c + 1) * ipc)
       let leaf = Tensor(sliceRows(images, rows), requiresGrad: true)
       let masked = MaskSchedule.apply(leaf, ratio: ratio, rng: &rng)
       let real = Tensor(realBatch(ofClass: c, rng: &rng))
       let (xr, xs) = siamese(real, masked, rng: &rng)
+      guard Distribution.owns(c) else { continue }
       let value = loss(c, xr, xs)
-      total += value.scalar
+      losses[c] = value.scalar
       grad.addRows(gradients(of: value, wrt: [leaf])[0].value, at: rows.lowerBound)
     }
+    if Cluster.isDistributed {
+      let summed = Cluster.allreduce(grad.data + losses)
+      grad = NDArray(shape: grad.shape, data: Array(summed[0..<grad.data.count]))
+      losses = Array(summed[grad.data.count...])
+    }
+    var total: Float = 0
+    for value in losses { total += value }
     return (total, grad)
   }
 }

@@ -1,3 +1,4 @@
+import Cluster
 import Datasets
 import Foundation
 import NN
@@ -65,36 +66,49 @@ public struct SyntheticEvaluation: Sendable {
   /// Trains and tests every network. Model i is seeded by (seed, i), so the trials of two
   /// training sets (or two objectives) under the same seed start from the same
   /// initialisations and draw the same minibatch orders. Each network runs exactly `epochs`
-  /// passes over the set (the reference loop runs epochs + 1).
+  /// passes over the set (the reference loop runs epochs + 1). Under mpirun, network i is
+  /// trained by rank i mod N and every rank receives all trials: the same as one process.
   /// - Throws: `TrainingError` (bad input, non-finite, interrupted).
   public func run(
     train: Dataset, test: Dataset, progress: ((Progress) -> Void)? = nil,
     shouldStop: (() -> Bool)? = nil
   ) throws -> [Trial] {
     let augment = try DiffAugment(strategy: augmentation)
-    var trials: [Trial] = []
-    for i in 0..<models {
-      var rng = RandomStream(seed: seed, stream: 0x6576_616C + UInt64(i))  // "eval"
-      let net = ConvNet(network, rng: &rng)
-      let trainer = Trainer(
-        options: TrainingOptions(
-          epochs: epochs, learningRate: learningRate, objective: objective,
-          mixupAlpha: mixupAlpha, seed: seed &+ UInt64(i) &* 7919),
-        augmentation: augment)
-      let records = try trainer.train(
-        net, images: train.images, labels: train.labels,
-        progress: progress.map { report in
-          { report(Progress(model: i, models: self.models, training: $0)) }
-        }, shouldStop: shouldStop)
-      let result: EvaluationResult
-      if let shouldStop {
-        result = try Evaluation.evaluate(
-          net, images: test.images, labels: test.labels, shouldStop: shouldStop)
-      } else {
-        result = Evaluation.evaluate(net, images: test.images, labels: test.labels)
-      }
-      trials.append(Trial(model: net, test: result, records: records))
+    var owned: [(index: Int, trial: Trial)] = []
+    for i in 0..<models where Distribution.owns(i) {
+      let trial = try trainOne(
+        i, augment: augment, train: train, test: test, progress: progress,
+        shouldStop: shouldStop)
+      owned.append((i, trial))
     }
-    return trials
+    guard Cluster.isDistributed else { return owned.map(\.trial) }
+    return Trial.allgathered(owned, count: models, config: network)
+  }
+
+  /// Trains network i and tests it.
+  private func trainOne(
+    _ i: Int, augment: DiffAugment, train: Dataset, test: Dataset,
+    progress: ((Progress) -> Void)?, shouldStop: (() -> Bool)?
+  ) throws -> Trial {
+    var rng = RandomStream(seed: seed, stream: 0x6576_616C + UInt64(i))  // "eval"
+    let net = ConvNet(network, rng: &rng)
+    let trainer = Trainer(
+      options: TrainingOptions(
+        epochs: epochs, learningRate: learningRate, objective: objective,
+        mixupAlpha: mixupAlpha, seed: seed &+ UInt64(i) &* 7919),
+      augmentation: augment)
+    let records = try trainer.train(
+      net, images: train.images, labels: train.labels,
+      progress: progress.map { report in
+        { report(Progress(model: i, models: self.models, training: $0)) }
+      }, shouldStop: shouldStop)
+    let result: EvaluationResult
+    if let shouldStop {
+      result = try Evaluation.evaluate(
+        net, images: test.images, labels: test.labels, shouldStop: shouldStop)
+    } else {
+      result = Evaluation.evaluate(net, images: test.images, labels: test.labels)
+    }
+    return Trial(model: net, test: result, records: records)
   }
 }

@@ -1,4 +1,5 @@
 import Autodiff
+import Cluster
 import NN
 import Optim
 import TensorCore
@@ -33,31 +34,45 @@ enum TrajectoryMatching {
     let targetTensors = net.parameters.unflattened(target).tensors
     // Sub-batches of at most `studentChunk` images bound the memory of one step's graph; the
     // mask and augmentation are drawn for the whole batch, so the chunks change nothing else.
-    let chunkSize = max(1, options.studentChunk)
+    // Under mpirun the chunks are spread over the ranks, at least one each
+    // (docs/ALGORITHMS.md §18).
     let largest = batches.map(\.count).max() ?? 1
+    let sharing = Distribution.chunkSharing
+    var chunkSize = max(1, options.studentChunk)
+    if sharing != nil {
+      chunkSize = min(chunkSize, max(1, (largest + Cluster.size - 1) / Cluster.size))
+    }
     let chunkCount = (largest + chunkSize - 1) / chunkSize
-    let result = UnrolledSGD.gradients(
-      start: net.parameters.unflattened(start), steps: options.syntheticSteps,
-      learningRate: stepSize, inputs: [leaf], chunks: chunkCount,
-      stepLoss: { t, c, theta in
-        let batch = batches[t]
-        let rows = Array((c * chunkSize)..<min(batch.count, (c + 1) * chunkSize))
-        guard !rows.isEmpty else { return Tensor(scalar: 0) }
-        var stream = stepStreams.split(UInt64(t))
-        var x = MaskSchedule.apply(leaf.gatherRows(batch), ratio: ratio, rng: &stream)
-        if !context.augment.ops.isEmpty { x = context.augment(x, rng: &stream) }
-        let logits = net.forward(x.gatherRows(rows), with: theta, training: true)
-        let share = Float(rows.count) / Float(batch.count)
-        return Losses.crossEntropy(logits, labels: rows.map { labels[batch[$0]] }) * share
-      },
-      finalLoss: { theta in
-        var sum: Tensor? = nil
-        for (p, q) in zip(theta.tensors, targetTensors) {
-          let term = (p - q).square().sum()
-          sum = sum.map { $0 + term } ?? term
-        }
-        return (sum ?? Tensor(scalar: 0)) / Float(denominator)
-      })
+    let stepLoss = { (t: Int, c: Int, theta: ParameterSet) -> Tensor in
+      let batch = batches[t]
+      let rows = Array((c * chunkSize)..<min(batch.count, (c + 1) * chunkSize))
+      guard !rows.isEmpty else { return Tensor(scalar: 0) }
+      var stream = stepStreams.split(UInt64(t))
+      var x = MaskSchedule.apply(leaf.gatherRows(batch), ratio: ratio, rng: &stream)
+      if !context.augment.ops.isEmpty { x = context.augment(x, rng: &stream) }
+      let logits = net.forward(x.gatherRows(rows), with: theta, training: true)
+      let share = Float(rows.count) / Float(batch.count)
+      return Losses.crossEntropy(logits, labels: rows.map { labels[batch[$0]] }) * share
+    }
+    let finalLoss = { (theta: ParameterSet) -> Tensor in
+      var sum: Tensor? = nil
+      for (p, q) in zip(theta.tensors, targetTensors) {
+        let term = (p - q).square().sum()
+        sum = sum.map { $0 + term } ?? term
+      }
+      return (sum ?? Tensor(scalar: 0)) / Float(denominator)
+    }
+    let result =
+      sharing.map {
+        UnrolledSGD.gradients(
+          start: net.parameters.unflattened(start), steps: options.syntheticSteps,
+          learningRate: stepSize, inputs: [leaf], chunks: chunkCount, sharing: $0,
+          stepLoss: stepLoss, finalLoss: finalLoss)
+      }
+      ?? UnrolledSGD.gradients(
+        start: net.parameters.unflattened(start), steps: options.syntheticSteps,
+        learningRate: stepSize, inputs: [leaf], chunks: chunkCount, stepLoss: stepLoss,
+        finalLoss: finalLoss)
     return IterationGradient(
       loss: result.loss, images: result.inputGradients[0], stepSize: result.learningRateGradient)
   }

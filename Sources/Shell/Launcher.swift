@@ -36,6 +36,7 @@ public enum Launcher {
 
   /// Applies process-wide settings and builds a runner with the standard registry.
   public static func makeRunner(_ options: LaunchOptions, output: Output = .standard()) -> Runner {
+    let (options, output) = rankLocal(options, output)
     if let threads = options.threads { Parallel.threads = min(max(threads, 1), maximumThreads) }
     if let memory = options.memory { MemoryBudget.set(memory) }
     // One pool of workers for GEMM and every other kernel (see `Gemm.sgemm`).

@@ -1,3 +1,5 @@
+import Cluster
+
 /// Runs sources through the parser and interpreter, renders diagnostics, and records each
 /// statement in the session. Both the REPL and script mode go through `run(_:)`.
 public final class Runner {
@@ -78,8 +80,12 @@ public final class Runner {
     interpreter.replayEdit = nil
     interpreter.loopPositions = []
     let streams = interpreter.issuedStreams
+    Cluster.activity = Self.activity(text, at: statement.range)
     do {
       try interpreter.execute(statement)
+      // Ranks meet after every statement, so a file rank 0 wrote exists before any rank reads
+      // it. A failed statement skips this: its rank ends the job (`Launcher.leaveCluster`).
+      Cluster.barrier()
       output.clearTransient()
       record(text, replayable: isReplayable(statement))
       if let status = interpreter.exitRequest { return .exit(status) }
@@ -93,6 +99,13 @@ public final class Runner {
       record(text, replayable: false, replay: replay(statement, text, source, streams))
       return .failure(diagnostic.error.category)
     }
+  }
+
+  /// A statement as a failure message names it: "`experts fm.train …` at run.ddc:3:1".
+  static func activity(_ text: String, at range: SourceRange) -> String {
+    let line = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+    let shown = line.count > 60 ? String(line.prefix(57)) + "…" : line
+    return "`\(shown)` at \(range)"
   }
 
   /// Any error as a diagnostic; foreign errors are located at the whole statement.

@@ -4,6 +4,20 @@ import Foundation
 /// write a temporary file in the destination's directory, then rename(2) it over the
 /// destination, so readers see the old file or the complete new one — never a partial write.
 public enum FileReplacement {
+  /// False on the ranks of an mpirun job other than rank 0: their result files (save, figures,
+  /// checkpoints) would be copies of rank 0's, so `replace` skips them, except for the shards
+  /// a rank owns (`writingOwnFiles`). Set once at launch.
+  nonisolated(unsafe) public static var writesResults = true
+  nonisolated(unsafe) private static var writingOwn = 0
+
+  /// Runs `body` with writes enabled on every rank: for files this rank alone produces
+  /// (the experts it trained).
+  public static func writingOwnFiles<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    writingOwn += 1
+    defer { writingOwn -= 1 }
+    return try body()
+  }
+
   /// A hidden name beside `path`, unique per process and call: `dir/.name.tmp-<pid>-<n>`.
   public static func temporaryPath(beside path: String) -> String {
     let slash = path.lastIndex(of: "/")
@@ -25,6 +39,7 @@ public enum FileReplacement {
   public static func replace<E: Error>(
     _ path: String, failure: (_ reason: String) -> E, _ body: (String) throws(E) -> Void
   ) throws(E) {
+    guard writesResults || writingOwn > 0 else { return }
     let target: String
     do throws(WriteGuard.Refusal) {
       target = try WriteGuard.destination(of: path)

@@ -13,6 +13,17 @@ public struct EvaluationResult: Sendable {
   /// Mean negative log-likelihood.
   public var nll: Double
   public var imagesPerSecond: Double
+
+  /// A result from its parts (e.g. one received from another process).
+  public init(
+    logits: NDArray, labels: [Int], accuracy: Double, nll: Double, imagesPerSecond: Double
+  ) {
+    self.logits = logits
+    self.labels = labels
+    self.accuracy = accuracy
+    self.nll = nll
+    self.imagesPerSecond = imagesPerSecond
+  }
 }
 
 /// Inference helpers (no graph is built).

@@ -82,6 +82,19 @@ public struct EpochRecord: Sendable, Equatable {
   public var learningRate: Float
   public var seconds: Double
   public var imagesPerSecond: Double
+
+  /// A record from its parts (e.g. one received from another process).
+  public init(
+    epoch: Int, loss: Double, accuracy: Double, learningRate: Float, seconds: Double,
+    imagesPerSecond: Double
+  ) {
+    self.epoch = epoch
+    self.loss = loss
+    self.accuracy = accuracy
+    self.learningRate = learningRate
+    self.seconds = seconds
+    self.imagesPerSecond = imagesPerSecond
+  }
 }
 
 /// Why a training run stopped early.

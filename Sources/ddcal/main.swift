@@ -64,6 +64,7 @@ struct DDCal: ParsableCommand {
 
   func run() throws {
     Interrupt.install()
+    Launcher.joinCluster()
     var options = LaunchOptions()
     options.seed = seed
     options.threads = threads
@@ -76,7 +77,7 @@ struct DDCal: ParsableCommand {
       throw ValidationError("--sandbox: \(error)")
     }
     let runner = Launcher.makeRunner(options)
-    let status = try runAll(runner)
+    let status = Launcher.leaveCluster(status: try runAll(runner))
     if status != 0 { throw ExitCode(status) }
   }
 
@@ -102,6 +103,10 @@ struct DDCal: ParsableCommand {
       if status != 0 || runner.interpreter.exitRequest != nil { return status }
     }
     let ranSomething = !statements.isEmpty || !files.isEmpty
+    if let refusal = Launcher.clusterRefusal(ranScripts: ranSomething) {
+      try? FileHandle.standardError.write(contentsOf: Data("ddcal: \(refusal)\n".utf8))
+      return 64
+    }
     if isatty(STDIN_FILENO) == 1 {
       guard interactive || !ranSomething else { return 0 }
       return Launcher.runInteractive(runner: runner, quiet: quiet)

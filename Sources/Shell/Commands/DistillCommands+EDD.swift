@@ -1,3 +1,4 @@
+import Cluster
 import Datasets
 import Distillation
 import Foundation
@@ -65,6 +66,8 @@ extension DistillCommands {
     } else if let session = try context.session() {
       directory = session.directory.appendingPathComponent("edd-pool").path
     }
+    // Only rank 0 records a session: every rank uses its directory.
+    directory = String(decoding: Cluster.broadcast(Array(directory.utf8)), as: UTF8.self)
     let strategy = options.augmentation.split(separator: "_").filter { $0 != "cutout" }
       .joined(separator: "_")
     var pool = ExpertOptions(
@@ -77,8 +80,9 @@ extension DistillCommands {
     let steps = (data.count + pool.batchSize - 1) / pool.batchSize
     let bar = context.progress("edd pool", total: pool.count * pool.epochs * steps, unit: "step")
     do {
+      // The pool is small: every rank receives all of it, shared directory or not.
       let buffer = try ExpertTraining.train(
-        pool, data: data, directory: directory,
+        pool, data: data, directory: directory, gather: true,
         progress: { p in
           let t = p.training
           bar.update(

@@ -1,4 +1,5 @@
 import Calibration
+import Cluster
 import Datasets
 import Distillation
 import Foundation
@@ -15,7 +16,9 @@ extension DistillCommands {
         docs/ALGORITHMS.md §7.1: plain SGD (lr 0.01, no momentum, no weight decay, no decay), batch
         256, per-sample DSA augmentation; a parameter snapshot at initialisation and after every
         epoch, one expert_<i>.npz per expert. Experts already in the directory are kept, so an
-        interrupted build continues where it stopped.
+        interrupted build continues where it stopped. Under mpirun, expert i is trained by rank
+        i mod N into the directory (shared by the machines), or with gather=true sent to every
+        rank, for machines without a shared directory.
         """,
       parameters: [
         .positional("data", .images, doc: "real training images"),
@@ -38,6 +41,9 @@ extension DistillCommands {
           doc: "ConvNet width"),
         .keyword("depth", .int, default: .int(3), bounds: .depth, doc: "ConvNet depth"),
         .keyword("seed", .int, bounds: .seed, doc: "initialisation and shuffling seed"),
+        .keyword(
+          "gather", .bool, default: .bool(false),
+          doc: "under mpirun: send every expert to every rank (no shared directory)"),
       ],
       example: "ex = experts fm.train count=2 epochs=10 width=32 dir=\"experts-fm\"",
       exampleNeedsFiles: true
@@ -53,6 +59,8 @@ extension DistillCommands {
       } else if let session = try context.session() {
         directory = session.directory.appendingPathComponent("experts").path
       }
+      // Only rank 0 records a session: every rank uses its directory.
+      directory = String(decoding: Cluster.broadcast(Array(directory.utf8)), as: UTF8.self)
       var rng = try context.randomStream()
       let options = ExpertOptions(
         count: try args.int("count"), epochs: try args.int("epochs"),
@@ -81,7 +89,7 @@ extension DistillCommands {
         "experts", total: options.count * options.epochs * steps, unit: "step")
       do {
         let buffer = try ExpertTraining.train(
-          options, data: data, directory: directory,
+          options, data: data, directory: directory, gather: try args.bool("gather"),
           progress: { p in
             let t = p.training
             bar.update(

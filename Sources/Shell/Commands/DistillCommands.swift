@@ -176,7 +176,8 @@ public enum DistillCommands: CommandProvider {
         CRC-32 of pixels and labels) and other data is an error; a checkpoint from before
         fingerprints loads with a note. iterations= at or below the checkpoint's count runs
         nothing (a note says so). mtt and edd read their experts (edd: its pool) from the
-        saved directory unless experts= is given.
+        saved directory unless experts= is given. Under mpirun, rank 0's checkpoint is sent to
+        every rank, and any number of ranks may resume a checkpoint.
         """,
       parameters: [
         .positional("checkpoint", .path, doc: "the checkpoint written by distill"),
@@ -194,6 +195,7 @@ public enum DistillCommands: CommandProvider {
       let args = context.arguments
       let data = try args.dataset("data")
       let path = try args.string("checkpoint")
+      try ClusterFiles.shareRootCopy(of: path)
       var options: DistillationOptions
       do { options = try DistillationState.options(savedIn: path) } catch {
         throw args.invalid("checkpoint", "\(error)")

@@ -1,7 +1,11 @@
-/// Built-in commands about the run itself: the global seed and the session folder.
+import Cluster
+import TensorCore
+
+/// Built-in commands about the run itself: the global seed, the session folder and the
+/// processes running it.
 public enum SessionCommands: CommandProvider {
   /// The session family's registry entries.
-  public static var commands: [Command] { [seed, session] }
+  public static var commands: [Command] { [seed, session, world] }
 
   static var seed: Command {
     Command(
@@ -50,6 +54,32 @@ public enum SessionCommands: CommandProvider {
         throw context.arguments.invalid("name", "must be non-empty and contain no '/'")
       }
       try recorder.name(name)
+      return .none
+    }
+  }
+
+  static var world: Command {
+    Command(
+      name: "world", family: .session,
+      summary: "Shows the processes running the script: ranks, hosts, threads per rank.",
+      discussion: """
+        Under `mpirun -np N ddcal script.ddc` every rank runs the script; rank 0 alone prints, \
+        records the session and writes result files. experts, evaluate_set, calibration_table, \
+        svd_sweep and distill share their work over the ranks (docs/ARCHITECTURE.md §7). Without \
+        mpirun the world is this one process.
+        """,
+      parameters: [],
+      example: "world"
+    ) { context in
+      let mine = "\(Cluster.hostName)\t\(Parallel.threads)"
+      let ranks = Cluster.allgather(Array(mine.utf8)).map {
+        String(decoding: $0, as: UTF8.self).split(separator: "\t").map(String.init)
+      }
+      let launch = Cluster.usesMPI ? "mpirun" : "one process, no mpirun"
+      context.output.line(
+        "world: \(Cluster.size) rank\(Cluster.size == 1 ? "" : "s") (\(launch))")
+      let rows = ranks.enumerated().map { rank, fields in [String(rank)] + fields }
+      context.output.write(TextTable([["rank", "host", "threads"]] + rows).render(indent: "  "))
       return .none
     }
   }
