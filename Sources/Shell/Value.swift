@@ -1,3 +1,4 @@
+import Foundation
 import TensorCore
 
 /// A shell value: what variables hold, expressions produce and commands take and return.
@@ -97,10 +98,12 @@ public struct NumericRange: Sendable, Equatable {
     count = span < -1e-9 ? 0 : Int(exact) + 1
   }
 
-  /// Element `index`, which must be in `0..<count`.
+  /// Element `index`, which must be in `0..<count`. Float elements are rounded to 12
+  /// significant digits, so `0.1:0.9:0.1` gives 0.3 (as typed), not 0.30000000000000004.
   public func element(_ index: Int) -> Value {
     let value = start + Double(index) * step
-    return isIntegral ? .int(Int(value.rounded())) : .float(value)
+    if isIntegral { return .int(Int(value.rounded())) }
+    return .float(Double(String(format: "%.12g", value)) ?? value)
   }
 
   /// All elements.

@@ -120,6 +120,7 @@ extension ShellTestSuite {
       ("[1, 2] == [1, 2.0]", "true"), ("[1] == [1, 2]", "false"), ("\"a\" < \"b\"", "true"),
       ("1 < \"a\"", nil), ("not 1", nil), ("1 and true", nil), ("false and 1", "false"),
       ("true or 1", "true"), ("(1:3) == [1, 2, 3]", "true"), ("3 / 2 * 2", "3.0"),
+      ("(0.1:0.9:0.1)[2]", "0.3"), ("(0.7:0.1:-0.3)[2]", "0.1"),
     ])
     func operators(_ input: String, _ expected: String?) {
       let result = Self.harness().script(input)
