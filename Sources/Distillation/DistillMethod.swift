@@ -33,6 +33,10 @@ public enum DistillMethod: String, Sendable, CaseIterable {
 public enum SyntheticInitialization: String, Sendable, CaseIterable {
   /// A per-class random sample of real images (the DSA/DM/MTT readmes).
   case real
-  /// Standard normal noise (DC's default).
+  /// Standard normal noise (DC's default); for RTP, Xavier-uniform bases and addresses.
   case noise
+  /// RTP only: bases from the top principal components of real images at the bases'
+  /// resolution, addresses from the projections of ipc′ real images per class
+  /// (`AddressableMemory.principalComponents`; not the reference's initialisation).
+  case pca
 }

@@ -129,8 +129,9 @@ public struct DistillationOptions: Sendable, Equatable {
     try require(downsample >= 1, .downsample, "downsample must be ≥ 1")
     try require((0..<1).contains(innerMomentum), .innerMomentum, "inner_momentum must be in [0, 1)")
     try require(
-      initialization == .noise, .initialization,
-      "rtp draws its bases and addresses Xavier-uniform: init=real does not apply")
+      initialization != .real, .initialization,
+      "rtp starts from init=noise (Xavier-uniform bases and addresses, the reference) or "
+        + "init=pca (principal components of real images): init=real does not apply")
     _ = try AddressableMemory.addressesPerClass(
       budget: imagesPerClass, classes: network.classes,
       imageShape: [network.channels, network.height, network.width], bases: bases,
@@ -158,6 +159,9 @@ public struct DistillationOptions: Sendable, Equatable {
     try require(
       checkpointEvery == 0 || checkpointPath != nil, .checkpointEvery,
       "checkpoint_every needs a checkpoint path")
+    try require(
+      method == .rtp || initialization != .pca, .initialization,
+      "init=pca makes bases and addresses: rtp only (init=real or init=noise here)")
     try mask.validate()
     try edd.validate()
     if method == .rtp { try validateMemory() }

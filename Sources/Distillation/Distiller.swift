@@ -77,7 +77,7 @@ public struct Distiller {
       options.method == .rtp
       ? try SyntheticSet.initialize(
         memoryFrom: source, budget: options.imagesPerClass, bases: options.bases,
-        downsample: options.downsample, rng: &rng)
+        downsample: options.downsample, initialization: options.initialization, rng: &rng)
       : try SyntheticSet.initialize(
         from: source, imagesPerClass: options.imagesPerClass,
         initialization: options.initialization, rng: &rng)

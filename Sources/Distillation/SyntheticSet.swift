@@ -53,6 +53,9 @@ public struct SyntheticSet: Sendable, Equatable {
     switch initialization {
     case .noise:
       images = NDArray(shape: shape, data: rng.normal(Shape.count(shape)))
+    case .pca:
+      throw DistillationError.invalidOption(
+        .initialization, "init=pca makes bases and addresses: rtp only")
     case .real:
       var rows: [Int] = []
       for c in 0..<k {
@@ -83,19 +86,38 @@ public struct SyntheticSet: Sendable, Equatable {
 
 extension SyntheticSet {
   /// An RTP set (docs/ALGORITHMS.md §16.1): `budget` images per class of storage turned into
-  /// K Xavier-initialised bases and ipc′ addresses per class by the budget rule; the images are
-  /// the combinations, so `imagesPerClass` is ipc′.
-  /// - Throws: `DistillationError.invalidOption` when the budget rule leaves no address.
+  /// K bases and ipc′ addresses per class by the budget rule; the images are the combinations,
+  /// so `imagesPerClass` is ipc′. `.noise` draws both Xavier-uniform (the reference); `.pca`
+  /// starts from ipc′ random real images per class (`AddressableMemory.principalComponents`).
+  /// - Throws: `DistillationError.invalidOption` when the budget rule leaves no address, the
+  ///   initialisation is `.real`, or `.pca` finds a class with fewer than ipc′ images.
   public static func initialize(
     memoryFrom source: Dataset, budget ipc: Int, bases k: Int, downsample ds: Int,
-    rng: inout RandomStream
+    initialization: SyntheticInitialization = .noise, rng: inout RandomStream
   ) throws -> SyntheticSet {
     let classes = source.classCount
     let perClass = try AddressableMemory.addressesPerClass(
       budget: ipc, classes: classes, imageShape: source.imageShape, bases: k, downsample: ds)
-    let memory = AddressableMemory.initialize(
-      classes: classes, perClass: perClass, imageShape: source.imageShape, bases: k,
-      downsample: ds, rng: &rng)
+    let memory: AddressableMemory
+    switch initialization {
+    case .noise:
+      memory = AddressableMemory.initialize(
+        classes: classes, perClass: perClass, imageShape: source.imageShape, bases: k,
+        downsample: ds, rng: &rng)
+    case .pca:
+      if let c = (0..<classes).first(where: { source.classCounts[$0] < perClass }) {
+        throw DistillationError.invalidOption(
+          .initialization,
+          "init=pca starts each of the \(perClass) addresses per class from a real image; "
+            + "class \(c) has \(source.classCounts[c])")
+      }
+      let real = try initialize(
+        from: source, imagesPerClass: perClass, initialization: .real, rng: &rng)
+      memory = try AddressableMemory.principalComponents(of: real.images, bases: k, downsample: ds)
+    case .real:
+      throw DistillationError.invalidOption(
+        .initialization, "rtp starts from init=noise (Xavier) or init=pca, not init=real")
+    }
     return SyntheticSet(
       images: memory.images(),
       labels: (0..<classes).flatMap { Array(repeating: $0, count: perClass) },

@@ -205,7 +205,8 @@ import Testing
     #expect(
       throws: DistillationError.invalidOption(
         .initialization,
-        "rtp draws its bases and addresses Xavier-uniform: init=real does not apply")
+        "rtp starts from init=noise (Xavier-uniform bases and addresses, the reference) or "
+          + "init=pca (principal components of real images): init=real does not apply")
     ) {
       try Distiller(options: options, source: TinyProblem.source())
     }

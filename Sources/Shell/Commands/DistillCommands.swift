@@ -38,7 +38,11 @@ public enum DistillCommands: CommandProvider {
         syn_steps steps (default 150) of SGD (lr_net, inner_momentum) on batch_syn images per
         class (default 32) and back-propagates the cross-entropy on batch_real real images per
         class (default 64) exactly through every step; the outer step is SGD lr_img 0.1,
-        momentum 0.5, gradient norm clipped to 2. Defaults: 1000 iterations, aug none.
+        momentum 0.5, gradient norm clipped to 2. Defaults: 1000 iterations, aug none, init
+        noise (both Xavier-uniform, as the reference); init=pca (not in the reference) starts
+        the bases from the top principal components of ipc′ real images per class at the bases'
+        resolution and the addresses from their projections, so a short run starts from real
+        images.
         mdt=fixed zeroes each synthetic input element with probability r before the backbone's
         criterion (no rescaling; Masked Distillation Training, paper §4.2; for edd, each class's
         synthetic images at every matching step, the paper's Eq. 6); mdt=ds draws r per
@@ -67,7 +71,9 @@ public enum DistillCommands: CommandProvider {
         .keyword(
           "batch_real", .int, bounds: .batch, unit: "images/class",
           doc: "real images per class per match (default 256; edd, rtp 64)"),
-        .keyword("init", .choice(of: SyntheticInitialization.self), doc: "initial images"),
+        .keyword(
+          "init", .choice(of: SyntheticInitialization.self),
+          doc: "initial images (pca: rtp only)"),
         .keyword(
           "aug", .string,
           doc: "DSA strategy, e.g. \"color_crop_cutout_flip_scale_rotate\", or \"none\""),
@@ -160,6 +166,8 @@ public enum DistillCommands: CommandProvider {
       var state: DistillationState
       do { state = try distiller.initialState() } catch let error as DatasetError {
         throw args.invalid("ipc", "\(error)")
+      } catch let error as DistillationError {
+        throw args.invalid(argument(for: error), "\(error)")
       }
       return try run(distiller, &state, context)
     }
