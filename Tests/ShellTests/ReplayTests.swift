@@ -61,12 +61,7 @@ extension ShellTestSuite {
     /// and the failing pass unrolled, ending in the rewritten command; the replay reaches the
     /// same weights, history and loop variable.
     @Test func interruptedLoopReplaysItsCompletedPassesAndTheStoppedOne() throws {
-      let directory = try TranscriptTests.temporaryDirectory()
-      defer { try? FileManager.default.removeItem(at: directory) }
-      let first = directory.appendingPathComponent("first")
-      let harness = Harness(sessions: first, seed: 3)
-      harness.bind("fm", Harness.fashionMNIST)
-      let run = harness.repl(
+      let (run, script) = try Self.recorded(
         """
         sub = fm.train.sample per_class=2
         net = convnet sub width=4 depth=1
@@ -78,9 +73,6 @@ extension ShellTestSuite {
 
         """)
       #expect(run.err.contains("interrupted at epoch 2, step 1"), "\(run.err)")
-      let script = try String(
-        contentsOf: Self.onlyFolder(in: first).appendingPathComponent("session.ddc"),
-        encoding: .utf8)
       let expected = """
         for lr in [0.01] {
           print lr
@@ -91,9 +83,7 @@ extension ShellTestSuite {
         h = train net sub epochs=2 batch=10 lr=lr steps=2
         """
       #expect(script.contains(expected), "\(script)")
-      let replayer = Harness(seed: 0)
-      replayer.bind("fm", Harness.fashionMNIST)
-      let replay = replayer.script(script)
+      let replay = Self.replayed(script)
       #expect(replay.outcome == .success, "\(replay.err)")
       #expect(Self.numbers(replay.out) == Self.numbers(run.out), "\(replay.out)")
     }
@@ -101,12 +91,7 @@ extension ShellTestSuite {
     /// Nested loops unroll level by level; objects in a list display replay as their element's
     /// text; a loop over other objects falls back to the `seed … streams=` line.
     @Test func nestedLoopsUnrollAndObjectLoopsFallBack() throws {
-      let directory = try TranscriptTests.temporaryDirectory()
-      defer { try? FileManager.default.removeItem(at: directory) }
-      let first = directory.appendingPathComponent("first")
-      let harness = Harness(sessions: first, seed: 3)
-      harness.bind("fm", Harness.fashionMNIST)
-      let run = harness.repl(
+      let (run, script) = try Self.recorded(
         """
         sub = fm.train.sample per_class=2
         net = convnet sub width=4 depth=1
@@ -125,9 +110,6 @@ extension ShellTestSuite {
 
         """)
       #expect(run.err.components(separatedBy: "interrupted at").count == 4, "\(run.err)")
-      let script = try String(
-        contentsOf: Self.onlyFolder(in: first).appendingPathComponent("session.ddc"),
-        encoding: .utf8)
       let expected = """
         for e in [1] {
           for b in [10, 20] {
@@ -148,12 +130,7 @@ extension ShellTestSuite {
     /// A train whose loss turns non-finite keeps the weights of its last finite step, binds
     /// the history of the steps taken, and is recorded with steps= so the replay matches.
     @Test func trainStoppedByANonFiniteLossIsRecordedWithItsSteps() throws {
-      let directory = try TranscriptTests.temporaryDirectory()
-      defer { try? FileManager.default.removeItem(at: directory) }
-      let first = directory.appendingPathComponent("first")
-      let harness = Harness(sessions: first, seed: 3)
-      harness.bind("fm", Harness.fashionMNIST)
-      let run = harness.repl(
+      let (run, script) = try Self.recorded(
         """
         sub = fm.train.sample per_class=2 seed=1
         net = convnet sub width=4 depth=1
@@ -164,15 +141,33 @@ extension ShellTestSuite {
       // 2 steps per epoch; the error names the 1-based epoch and step that failed.
       #expect(run.err.contains("NaN or infinite at epoch 3, step 2"), "\(run.err)")
       #expect(run.out.hasPrefix("3 "), "the partial third epoch: \(run.out)")
-      let script = try String(
-        contentsOf: Self.onlyFolder(in: first).appendingPathComponent("session.ddc"),
-        encoding: .utf8)
       #expect(script.contains("h = train net sub epochs=3 batch=10 lr=1e5 steps=5\n"), "\(script)")
-      let replayer = Harness(seed: 0)
-      replayer.bind("fm", Harness.fashionMNIST)
-      let replay = replayer.script(script)
+      let replay = Self.replayed(script)
       #expect(replay.outcome == .success, "\(replay.err)")
       #expect(replay.out == run.out)
+    }
+
+    /// `text` typed into a REPL recording a session (seed 3, Fashion-MNIST bound to fm): what
+    /// it printed and the session.ddc it left.
+    static func recorded(_ text: String) throws -> (run: (out: String, err: String), script: String)
+    {
+      let directory = try TranscriptTests.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let folder = directory.appendingPathComponent("first")
+      let harness = Harness(sessions: folder, seed: 3)
+      harness.bind("fm", Harness.fashionMNIST)
+      let run = harness.repl(text)
+      let script = try String(
+        contentsOf: Self.onlyFolder(in: folder).appendingPathComponent("session.ddc"),
+        encoding: .utf8)
+      return (run, script)
+    }
+
+    /// A session.ddc run in a fresh shell with fm bound.
+    static func replayed(_ script: String) -> (outcome: Runner.Outcome, out: String, err: String) {
+      let replayer = Harness(seed: 0)
+      replayer.bind("fm", Harness.fashionMNIST)
+      return replayer.script(script)
     }
 
     /// The lines a statement printed, without "wrote …" and "distilled …" notes.
