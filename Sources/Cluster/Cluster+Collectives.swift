@@ -10,23 +10,20 @@ extension Cluster {
   /// - Parameter values: this rank's contribution; every rank passes the same count.
   /// - Returns: Σ_r values_r.
   public static func allreduce(_ values: [Float]) -> [Float] {
-    guard isDistributed else { return values }
-    let all = gatherEqual(values, datatype: cmpi_float(), "MPI_Gather (allreduce of floats)")
-    var sum = values
-    if isRoot {
-      sum = Array(all[0..<values.count])
-      for r in 1..<size {
-        let offset = r * values.count
-        for i in sum.indices { sum[i] += all[offset + i] }
-      }
-    }
-    return broadcast(sum, from: 0, datatype: cmpi_float(), "MPI_Bcast (allreduce of floats)")
+    fixedOrderSum(values, datatype: cmpi_float(), "floats")
   }
 
   /// `allreduce(_:)` for Double values (accumulators, losses), in the same fixed order.
   public static func allreduce(_ values: [Double]) -> [Double] {
+    fixedOrderSum(values, datatype: cmpi_double(), "doubles")
+  }
+
+  /// The gather-add-broadcast behind both `allreduce` forms.
+  private static func fixedOrderSum<T: Numeric>(
+    _ values: [T], datatype: MPI_Datatype, _ kind: String
+  ) -> [T] {
     guard isDistributed else { return values }
-    let all = gatherEqual(values, datatype: cmpi_double(), "MPI_Gather (allreduce of doubles)")
+    let all = gatherEqual(values, datatype: datatype, "MPI_Gather (allreduce of \(kind))")
     var sum = values
     if isRoot {
       sum = Array(all[0..<values.count])
@@ -35,7 +32,7 @@ extension Cluster {
         for i in sum.indices { sum[i] += all[offset + i] }
       }
     }
-    return broadcast(sum, from: 0, datatype: cmpi_double(), "MPI_Bcast (allreduce of doubles)")
+    return broadcast(sum, from: 0, datatype: datatype, "MPI_Bcast (allreduce of \(kind))")
   }
 
   /// `bytes` of rank `root` on every rank (`MPI_Bcast` of the length, then the bytes).
